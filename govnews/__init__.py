@@ -1,0 +1,1 @@
+"""govnews: a Scrapy project that crawls Chinese government news portals."""

@@ -1,0 +1,1 @@
+"""Project commands: ``scrapy crawlall`` and ``scrapy extract``."""

@@ -1,0 +1,42 @@
+"""The one item the project emits.
+
+Spiders fill raw values (text as the page shows it, body as HTML in ``raw``);
+the pipelines in ``pipelines/`` turn them into the clean, normalized fields.
+Only the public fields are exported; ``raw`` is the spider-to-pipeline hand-over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+@dataclass
+class Article:
+    url: str
+    portal: str
+    template: str
+    title: str | None = None
+    subtitle: str | None = None
+    breadcrumb: list[str] = field(default_factory=list)
+    source: str | None = None
+    author: list[str] = field(default_factory=list)
+    editor: str | None = None
+    published_at: str | None = None
+    published_at_raw: str | None = None
+    date_precision: str | None = None
+    body: str = ""
+    images: list[dict[str, str | None]] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    script: str | None = None
+    flags: list[str] = field(default_factory=list)
+    crawled_at: str | None = None
+    duplicate_of: str | None = None
+    # Spider-to-pipeline hand-over, never exported. Keys the spiders set:
+    # body_html (outer HTML of the body container), meta_text (the meta line(s)),
+    # dateline_text (first body paragraph, for "XX讯 (记者)" bylines).
+    raw: dict[str, Any] = field(default_factory=dict, metadata={"export": False})
+
+
+#: Field names written to feeds, in order (``raw`` is internal).
+EXPORT_FIELDS: list[str] = [f.name for f in fields(Article) if f.metadata.get("export", True)]

@@ -1,0 +1,1 @@
+"""Item pipelines, one module per stage: noise → script → meta → dates → dedupe → validate."""

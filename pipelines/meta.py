@@ -1,0 +1,112 @@
+"""Who and where an article comes from: 来源, 作者, 编辑, and the breadcrumb trail.
+
+Reads the spider's meta line(s), the footer lines the noise stage moved out of the body,
+and the body's dateline (``各界导报宝鸡讯 ( 张兰)``). CMS placeholders such as ``未知`` and
+``佚名`` mean "not given" and become null, so users never count "佚名" as an author.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from govnews.items import Article
+
+# Labels, longest first so 责任编辑 wins over 编辑. Traditional forms included (mirrors).
+_LABELS = (
+    "责任编辑|責任編輯|发布时间|發布時間|發佈時間|发布日期|發布日期|浏览次数|瀏覽次數|阅读次数|点击数"
+    "|通讯员|通訊員|来源|來源|作者|记者|記者|编辑|編輯|终审|終審|审核|審核|时间|時間|日期|字体|字體"
+)
+_LABEL = re.compile(rf"({_LABELS})\s*[:：]")
+_SEPARATORS = " \t|｜/【】[]()（）,，;；"
+_ROLE_WORDS = re.compile(r"^(记者|記者|通讯员|通訊員|实习生|實習生|见习记者|摄影|攝影|文|图|圖|文/图|本报记者|本報記者)$")
+_NAME_SPLIT = re.compile(r"[\s、，,;；/|]+")
+PLACEHOLDERS = {"未知", "佚名", "admin", "Admin", "ADMIN", "本站", "本网", "管理员", "匿名", "不详", "网络", "无", "-", "—"}
+_DATELINE = re.compile(r"^\s*\S{0,24}?[讯訊電电]\s*[(（]\s*([^()（）]{1,40}?)\s*[)）]")
+_CRUMB_SPLIT = re.compile(r"\s*(?:>|»|›|→|＞|/|\\|->)\s*")
+_CRUMB_LABEL = re.compile(r"^(您的位置|你的位置|当前位置|當前位置|所在位置|位置|当前页面)\s*[:：]?\s*")
+
+SOURCE_LABELS = {"来源", "來源"}
+AUTHOR_LABELS = {"作者", "记者", "記者", "通讯员", "通訊員"}
+EDITOR_LABELS = ("责任编辑", "責任編輯", "编辑", "編輯", "终审", "終審", "审核", "審核")
+
+
+def labeled_values(text: str) -> list[tuple[str, str]]:
+    """``(label, value)`` pairs of a meta text such as ``来源:X|作者:Y|时间:Z``."""
+    pairs = []
+    matches = list(_LABEL.finditer(text or ""))
+    for match, following in zip(matches, [*matches[1:], None]):
+        end = following.start() if following else len(text)
+        value = text[match.end():end].strip(_SEPARATORS).strip()
+        pairs.append((match.group(1), value))
+    return pairs
+
+
+def clean_value(value: str | None) -> str | None:
+    """A meta value, or None for empty values and CMS placeholders."""
+    value = (value or "").strip(_SEPARATORS).strip()
+    return None if not value or value in PLACEHOLDERS else value
+
+
+def split_names(value: str | None) -> list[str]:
+    """``文明 徐锐 任慧`` → three names; role words (记者, 通讯员) and placeholders dropped."""
+    names = []
+    for part in _NAME_SPLIT.split(value or ""):
+        part = part.strip(_SEPARATORS)
+        if part and not _ROLE_WORDS.match(part) and clean_value(part) and part not in names:
+            names.append(part)
+    return names
+
+
+def dateline_authors(first_paragraph: str | None) -> list[str]:
+    """Reporter names of a dateline ``各界导报宝鸡讯 ( 张兰)`` / ``本报讯（记者 王某）``."""
+    match = _DATELINE.match(first_paragraph or "")
+    return split_names(match.group(1)) if match else []
+
+
+def split_breadcrumb(text: str | None) -> list[str]:
+    """``您的位置: 首页 >新闻中心>政工简讯`` → ``["首页", "新闻中心", "政工简讯"]``."""
+    text = _CRUMB_LABEL.sub("", (text or "").strip())
+    return [part.strip() for part in _CRUMB_SPLIT.split(text) if part.strip()]
+
+
+class MetaPipeline:
+    """Fill ``source``, ``author``, ``editor`` and ``breadcrumb`` from the raw meta texts."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "MetaPipeline":
+        return cls(crawler)
+
+    def process_item(self, item: Article, spider: Any = None) -> Article:
+        pairs = labeled_values(item.raw.get("meta_text") or "")
+        footer = [pair for line in item.raw.get("footer_lines", []) for pair in labeled_values(line)]
+        placeholders = sum(1 for _, v in pairs + footer if v and clean_value(v) is None)
+        if placeholders:
+            self.stats.inc_value("meta/placeholder", placeholders)
+
+        item.source = item.source or _first(pairs + footer, SOURCE_LABELS)
+        authors = [n for label, v in pairs if label in AUTHOR_LABELS for n in split_names(v)]
+        if not authors:
+            authors = [n for label, v in footer if label in AUTHOR_LABELS for n in split_names(v)]
+        if not authors:
+            authors = dateline_authors(item.body.split("\n", 1)[0] if item.body else None)
+            if authors:
+                self.stats.inc_value("meta/author_from_dateline")
+        item.author = item.author or authors
+        for label in EDITOR_LABELS:
+            item.editor = item.editor or _first(pairs + footer, {label})
+        if not item.breadcrumb:
+            item.breadcrumb = split_breadcrumb(item.raw.get("breadcrumb_text"))
+        return item
+
+
+def _first(pairs: list[tuple[str, str]], labels: set[str]) -> str | None:
+    for label, value in pairs:
+        if label in labels and clean_value(value):
+            return clean_value(value)
+    return None

@@ -1,0 +1,368 @@
+"""Strip page noise from article bodies, and keep what the noise was hiding.
+
+Two levels, each made of named rules so a user can see (stats ``noise/<rule>``) and a
+portal can extend (``[noise]`` in its portal file) what was removed:
+
+* DOM rules drop whole widgets from the body HTML the spider hands over: captchas
+  (NetEase Yidun ``yidun*``, GeeTest ``geetest_*``), login dialogs, share popups,
+  browser notices, related lists, print/close links, counters, back-to-top links.
+* Line rules drop boilerplate lines that slip through as text.  A *stop* line (share row,
+  "请点击查看原文", reprint notice, related-list heading) ends the article: what follows
+  is template, scanned only for 作者/责任编辑/终审/来源 lines, which move to their fields.
+
+Keyword rows become ``tags``; image alt text and photo captions become ``images``.
+Matching is done on a folded key (full-width → ASCII, mirror pinyin removed) so one rule
+serves Simplified, Traditional and mirror pages alike.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml import html as lxml_html
+from scrapy.crawler import Crawler
+
+from govnews.items import Article
+
+logger = logging.getLogger(__name__)
+
+# --- DOM rules: name → regex matched against each class / id token ---------------------
+
+DOM_RULES: dict[str, re.Pattern[str]] = {
+    "captcha": re.compile(r"^(yidun|geetest)|captcha|verify-?code|yzm$", re.I),
+    "login": re.compile(r"(^|[-_])(login|signin|logon|denglu)([-_]|$)", re.I),
+    "browser_notice": re.compile(r"(^|[-_])(browser|ie-?tips?|browsehappy|upgrade-browser)([-_]|$)", re.I),
+    "share": re.compile(r"(^|[-_])(b?d?share|bdsharebuttonbox|jiathis|fenxiang|qrcode|wxcode|weixin-?code)([-_]|$)", re.I),
+    "related": re.compile(r"(^|[-_])(related?|relevant|xgwz|xglb|xgxw|tjyd|recommend|hot-?news|more-?news)([-_]|$)", re.I),
+    "keywords": re.compile(r"(^|[-_])(keywords?|tags?|gjc)([-_]|$)", re.I),
+    "print_close": re.compile(r"(^|[-_])(print|close|dayin)([-_]|$)", re.I),
+    "view_counter": re.compile(r"(^|[-_])(hits|views?-?count|click-?num|readnum|visit-?count)([-_]|$)", re.I),
+    "back_to_top": re.compile(r"(^|[-_])(go-?top|back-?top|to-?top|fanhui)([-_]|$)", re.I),
+    "font_switch": re.compile(r"(^|[-_])(font-?(size|switch|zoom)|zihao)([-_]|$)", re.I),
+}
+# Elements whose content is never article text.
+_ALWAYS_DROP = {"script", "style", "noscript", "iframe", "form", "button", "select", "input",
+                "textarea", "object", "embed", "svg", "template"}
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_JS_HREF = re.compile(r"^javascript:.*(print|close)|window\.(print|close)", re.I)
+
+# --- Line rules (matched on the folded key of one line) --------------------------------
+
+LINE_RULES: dict[str, re.Pattern[str]] = {
+    "captcha": re.compile(r"^(加[载載]中\.*|刷新|返回文字点选验证|切换至语音验证码|[请請]完成安全验证|向右滑动.{0,8}|拖动滑块.{0,10}|验证码|看不清.{0,6}换一张)$"),
+    "login": re.compile(r"^(用户登录|用戶登錄|登录|登錄|注册|忘记密码\??|记住密码|用户名[:：]?|密\s*码[:：]?)$"),
+    "browser_notice": re.compile(r"^(尊敬的用户,?您好!?|.{0,6}网站不支持您所使用的浏览器.*|.*请您?使用以下浏览器.*|.*建议使用.{0,20}浏览器.{0,20})$"),
+    "share": re.compile(r"^(分享到[:：]?.{0,40}|微信扫一扫.{0,10}|Scan me!?|微信里点“发现”,?扫一下|二维码便可将本文分享至朋友圈。?|[x×X]|扫一扫.{0,10}分享.{0,10})$", re.I),
+    "font_switch": re.compile(r"^.{0,20}【?字[体號号][:：]?\s*([大中小]\s*){0,3}】?\s*$"),
+    "print_close": re.compile(r"^(【?(打印|打印正文|打印本页|关闭|关闭本页|关闭窗口|收藏)】?\s*)+$"),
+    "view_counter": re.compile(r"^(浏览次数|阅读次数|阅读量|点击数|点击量|访问量|浏览量)[:：]?\s*\d*\s*次?$"),
+    "back_to_top": re.compile(r"^(Top|TOP|top|返回顶部|回到顶部|↑)$"),
+    "placeholder": re.compile(r"^(none|null|undefined|None|NULL)$"),
+}
+STOP_RULES: dict[str, re.Pattern[str]] = {
+    "original_link": re.compile(r"^请?点击查看原文"),
+    "reprint": re.compile(r"^(版[权權]声明|版[权權]聲明|版[权權]所有|凡文章?来源为|凡文章?來源為|未经.{0,10}许可.{0,4}不得转载|免[责責]声明)"),
+    "related": re.compile(r"^(相[关關](文章|新闻|新聞|阅读|閱讀|链接|鏈接|报道|報道)|特别推荐|推荐阅读|热点推荐|猜你喜欢|延伸阅读|上一篇|下一篇)[:：]?"),
+    "share": re.compile(r"^分享到[:：]?"),
+    "keywords": re.compile(r"^关键词(浏览)?[:：]|^關鍵詞[:：]|^标签[:：]"),
+}
+_FOOTER_META = re.compile(
+    r"^[(（]?\s*(作者|文|撰稿|记者|責任編輯|责任编辑|编辑|編輯|审核|终审|終審|来源|來源|供稿)\s*[:：]\s*(.{1,40}?)\s*[)）]?$"
+)
+_SENTENCE_END = re.compile(r"[。！？!?；;…]”?$")
+
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20}
+_PINYIN = re.compile(r"(?<=[\u3400-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}\)")
+_SPACES = re.compile(r"[ \t\r\f\v\u3000\xa0]+")
+
+BLOCK_TAGS = {
+    "p", "div", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
+    "table", "tr", "td", "th", "tbody", "thead", "blockquote", "center", "dd", "dt", "dl",
+    "figure", "figcaption", "header", "footer", "pre", "hr", "caption",
+}
+
+
+def line_key(line: str) -> str:
+    """What rules match against: width-folded, mirror pinyin removed, spaces trimmed."""
+    return _PINYIN.sub("", line.translate(_FULLWIDTH)).strip()
+
+
+@dataclass
+class Block:
+    """One piece of body content in reading order: a text line or an image."""
+
+    text: str = ""
+    src: str | None = None
+    alt: str | None = None
+
+
+# --- text-level API ------------------------------------------------------------------
+
+
+def line_rule(line: str, extra: Iterable[re.Pattern[str]] = ()) -> str | None:
+    """Name of the drop rule ``line`` matches, or None when it is article text."""
+    key = line_key(line)
+    for name, pattern in LINE_RULES.items():
+        if pattern.match(key):
+            return name
+    if any(p.search(key) for p in extra):
+        return "portal"
+    return None
+
+
+def stop_rule(line: str) -> str | None:
+    """Name of the stop rule ``line`` matches: the article has ended before it."""
+    key = line_key(line)
+    for name, pattern in STOP_RULES.items():
+        if pattern.match(key):
+            return name
+    return None
+
+
+def clean_text(text: str) -> str:
+    """Drop boilerplate lines (captcha, share, login, font, print, counter… lines) from text.
+
+    Text-level only: no stop rules, so it never cuts an article short; body lines of
+    real articles are never dropped.
+    """
+    return "\n".join(line for line in text.splitlines() if line_rule(line) is None)
+
+
+# --- DOM → blocks --------------------------------------------------------------------
+
+
+def drop_noise_nodes(root: Any, extra_selectors: Iterable[str] = ()) -> dict[str, int]:
+    """Remove noise elements under ``root`` in place; return counts per rule."""
+    counts: dict[str, int] = {}
+    doomed: list[tuple[Any, str]] = []
+    for node in root.iterdescendants():
+        if not isinstance(node.tag, str):
+            doomed.append((node, "comment"))
+            continue
+        rule = _dom_rule(node)
+        if rule:
+            doomed.append((node, rule))
+    for selector in extra_selectors:
+        try:
+            found = root.xpath(selector) if selector.startswith(("/", "(", ".")) else root.cssselect(selector)
+        except Exception as exc:  # a portal's bad selector must not stop the crawl
+            logger.error("noise: bad portal drop_selector %r: %s", selector, exc)
+            continue
+        doomed.extend((node, "portal") for node in found if node is not root)
+    for node, rule in doomed:
+        parent = node.getparent()
+        if parent is None or not _attached(node, root):
+            continue
+        if rule not in ("comment", "markup"):
+            counts[rule] = counts.get(rule, 0) + 1
+        _remove_keep_tail(node)
+    return counts
+
+
+def _dom_rule(node: Any) -> str | None:
+    tag = node.tag.lower()
+    if tag in _ALWAYS_DROP:
+        return "markup"
+    if _HIDDEN_STYLE.search(node.get("style", "")):
+        return "hidden"
+    if tag == "a" and _JS_HREF.search((node.get("href") or "") + " " + (node.get("onclick") or "")):
+        return "print_close"
+    if tag == "a" and (node.get("href") or "").strip() in ("#top", "#"):
+        if line_rule(node.text_content()) == "back_to_top":
+            return "back_to_top"
+    tokens = (node.get("class") or "").split() + (node.get("id") or "").split()
+    for name, pattern in DOM_RULES.items():
+        if any(pattern.search(token) for token in tokens):
+            return name
+    return None
+
+
+def _attached(node: Any, root: Any) -> bool:
+    while node is not None:
+        if node is root:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _remove_keep_tail(node: Any) -> None:
+    """Remove ``node`` but keep the text that follows it (lxml stores it on the node)."""
+    parent = node.getparent()
+    tail = node.tail
+    if tail and tail.strip():
+        previous = node.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(node)
+
+
+def blocks_of(root: Any, base_url: str) -> list[Block]:
+    """Text lines and images of ``root`` in reading order."""
+    blocks: list[Block] = []
+    line: list[str] = []
+
+    def flush() -> None:
+        text = _SPACES.sub(" ", "".join(line)).strip()
+        line.clear()
+        if text:
+            blocks.append(Block(text=text))
+
+    def walk(node: Any) -> None:
+        tag = node.tag.lower() if isinstance(node.tag, str) else ""
+        block = tag in BLOCK_TAGS
+        if block:
+            flush()
+        if tag == "br":
+            flush()
+        elif tag == "img":
+            flush()
+            src = node.get("data-src") or node.get("src") or node.get("data-original")
+            if src and not src.startswith("data:"):
+                blocks.append(Block(src=urljoin(base_url, src.strip()), alt=(node.get("alt") or "").strip() or None))
+        if node.text and tag not in ("br", "img"):
+            line.append(node.text.replace("\n", " "))
+        for child in node:
+            walk(child)
+            if child.tail:
+                line.append(child.tail.replace("\n", " "))
+        if block:
+            flush()
+
+    walk(root)
+    flush()
+    return blocks
+
+
+# --- the pipeline --------------------------------------------------------------------
+
+
+@dataclass
+class CleanBody:
+    paragraphs: list[str]
+    images: list[dict[str, str | None]]
+    tags: list[str]
+    footer: list[str]
+    rules: dict[str, int]
+
+
+def clean_body(
+    body_html: str,
+    base_url: str,
+    title: str | None = None,
+    drop_selectors: Iterable[str] = (),
+    drop_lines: Iterable[re.Pattern[str]] = (),
+) -> CleanBody:
+    """Article paragraphs, images, tags and footer meta lines of one body's HTML."""
+    root = lxml_html.fragment_fromstring(body_html, create_parent="div")
+    tags = _keyword_tags(root)
+    rules = drop_noise_nodes(root, drop_selectors)
+    title_key = line_key(title or "")
+    paragraphs: list[str] = []
+    images: list[dict[str, str | None]] = []
+    footer: list[str] = []
+    stopped = False
+    after_image = False
+    for block in blocks_of(root, base_url):
+        if block.src:
+            alt = block.alt if block.alt and line_key(block.alt) != title_key else None
+            images.append({"src": block.src, "caption": alt})
+            after_image = True
+            continue
+        text = block.text
+        if stopped or stop_rule(text):
+            if not stopped:
+                stopped = True
+                name = stop_rule(text)
+                rules[name] = rules.get(name, 0) + 1
+            if _FOOTER_META.match(line_key(text)):
+                footer.append(text)
+            continue
+        rule = line_rule(text, drop_lines)
+        if rule is None and title_key and line_key(text) == title_key:
+            rule = "title_repeat"
+        if rule:
+            rules[rule] = rules.get(rule, 0) + 1
+            continue
+        if after_image and _is_caption(text):
+            images[-1]["caption"] = text
+            after_image = False
+            continue
+        after_image = False
+        paragraphs.append(text)
+    # Trailing 作者/责任编辑 lines are meta, not text: move them to the footer.
+    while paragraphs and _FOOTER_META.match(line_key(paragraphs[-1])):
+        footer.insert(0, paragraphs.pop())
+        rules["footer_meta"] = rules.get("footer_meta", 0) + 1
+    return CleanBody(paragraphs, images, tags, footer, rules)
+
+
+def _is_caption(text: str) -> bool:
+    """A photo caption: the short line right after a photo, not a sentence of prose."""
+    key = line_key(text)
+    return len(key) <= 60 and not _SENTENCE_END.search(key)
+
+
+def _keyword_tags(root: Any) -> list[str]:
+    """Texts of keyword-row links, read before the row is dropped as noise."""
+    found: list[str] = []
+    for node in root.iterdescendants():
+        if not isinstance(node.tag, str):
+            continue
+        tokens = (node.get("class") or "").split() + (node.get("id") or "").split()
+        if any(DOM_RULES["keywords"].search(t) for t in tokens):
+            for link in node.iter("a"):
+                text = _SPACES.sub(" ", link.text_content()).strip()
+                if text and text not in found:
+                    found.append(text)
+    return found
+
+
+class NoisePipeline:
+    """Turn the spider's body HTML into clean paragraphs, images, tags and footer meta."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        spider = getattr(crawler, "spider", None)
+        portal = getattr(spider, "portal", None)
+        self.drop_selectors = portal.drop_selectors if portal else ()
+        self.drop_lines = tuple(re.compile(p) for p in portal.drop_lines) if portal else ()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "NoisePipeline":
+        return cls(crawler)
+
+    def process_item(self, item: Article, spider: Any = None) -> Article:
+        body_html = item.raw.get("body_html")
+        if not body_html:
+            self.stats.inc_value("noise/no_body")
+            return item
+        cleaned = clean_body(
+            body_html,
+            item.raw.get("fetched_url") or item.url,
+            item.title,
+            self.drop_selectors,
+            self.drop_lines,
+        )
+        for rule, count in cleaned.rules.items():
+            self.stats.inc_value(f"noise/{rule}", count)
+        item.body = "\n\n".join(cleaned.paragraphs)
+        item.images = cleaned.images
+        item.tags = _merge(item.tags, cleaned.tags)
+        item.raw["footer_lines"] = cleaned.footer
+        return item
+
+
+def _merge(first: list[str], second: list[str]) -> list[str]:
+    return list(dict.fromkeys([*first, *second]))
+
+
+__all__ = ["NoisePipeline", "clean_body", "clean_text", "line_key", "line_rule", "stop_rule"]
+
+

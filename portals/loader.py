@@ -1,0 +1,220 @@
+"""Load and validate portal files (``portals/<name>.toml``).
+
+A portal file is plain data (TOML, read with the standard library, never executed).
+Adding a site of a known template means adding one of these plus ``seeds/<name>.txt``.
+
+Keys::
+
+    name = "cqmjsw"                      # must equal the file name
+    title = "民进重庆市委会"
+    template = "party_cms"              # party_cms | gazetteer | city_news
+    hosts = ["cqmjsw.gov.cn", "www.cqmjsw.gov.cn"]   # first = canonical host, rest = aliases
+    scheme = "https"                    # scheme of canonical URLs (default https)
+    download_delay = 2.0                # seconds between requests to this site
+    list_order = "newest_first"         # or "unordered": newest_first allows incremental stop
+    encoding = "gbk"                    # optional: force a page encoding when headers lie
+
+    [urls]                              # regexes searched in absolute URLs
+    list = ['/news/list_\\d+(?:_\\d+)?\\.html$']
+    article = ['/news/\\d+\\.html$']
+
+    [selectors]                         # override the template defaults (see spiders/)
+    title = "h1.title"                  # CSS, or XPath when it starts with "/" or "("
+
+    [noise]                             # extra cleaning rules for this site only
+    drop_selectors = [".ad-box"]        # DOM nodes removed from the body
+    drop_lines = ['^本文来源']            # body lines removed (regex, searched)
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PORTALS_DIR = Path(__file__).resolve().parent
+SEEDS_DIR = PORTALS_DIR.parent / "seeds"
+TEMPLATES = ("party_cms", "gazetteer", "city_news")
+LIST_ORDERS = ("newest_first", "unordered")
+SELECTOR_KEYS = (
+    "article_links",
+    "next_page",
+    "title",
+    "subtitle",
+    "breadcrumb",
+    "meta",
+    "body",
+    "tags",
+)
+_TOP_KEYS = {
+    "name", "title", "template", "hosts", "scheme", "download_delay", "list_order",
+    "encoding", "urls", "selectors", "noise",
+}
+_HOST_RE = re.compile(r"^[a-z0-9.-]+(:\d+)?$")
+
+
+class PortalError(ValueError):
+    """A portal file or seed list that cannot be used; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Portal:
+    name: str
+    title: str
+    template: str
+    hosts: tuple[str, ...]
+    scheme: str = "https"
+    download_delay: float = 2.0
+    list_order: str = "newest_first"
+    encoding: str | None = None
+    list_patterns: tuple[re.Pattern[str], ...] = ()
+    article_patterns: tuple[re.Pattern[str], ...] = ()
+    selectors: dict[str, str] = field(default_factory=dict)
+    drop_selectors: tuple[str, ...] = ()
+    drop_lines: tuple[str, ...] = ()
+    start_urls: tuple[str, ...] = ()
+
+    @property
+    def canonical_host(self) -> str:
+        return self.hosts[0]
+
+    def is_list_url(self, url: str) -> bool:
+        return any(p.search(url) for p in self.list_patterns)
+
+    def is_article_url(self, url: str) -> bool:
+        return any(p.search(url) for p in self.article_patterns)
+
+
+def available_portals(directory: Path = PORTALS_DIR) -> list[str]:
+    """Names of every portal file in ``directory``, sorted."""
+    return sorted(p.stem for p in directory.glob("*.toml"))
+
+
+def load_portal(name: str, directory: Path = PORTALS_DIR, seeds_dir: Path = SEEDS_DIR) -> Portal:
+    """Read ``<directory>/<name>.toml`` and ``<seeds_dir>/<name>.txt`` into a :class:`Portal`."""
+    if not re.fullmatch(r"[a-z0-9_]+", name or ""):
+        raise PortalError(f"portal name {name!r}: use lowercase letters, digits and _ only")
+    path = directory / f"{name}.toml"
+    if not path.is_file():
+        known = ", ".join(available_portals(directory)) or "none"
+        raise PortalError(f"portal {name!r}: no file {path} (known portals: {known})")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PortalError(f"{path}: not valid TOML: {exc}") from exc
+    return _build(path, data, _read_seeds(seeds_dir / f"{name}.txt"))
+
+
+def _read_seeds(path: Path) -> tuple[str, ...]:
+    if not path.is_file():
+        raise PortalError(f"{path}: seed list missing (one start URL a line)")
+    urls = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if not re.match(r"https?://", line):
+            raise PortalError(f"{path}:{number}: not an http(s) URL: {line!r}")
+        urls.append(line)
+    if not urls:
+        raise PortalError(f"{path}: no start URL")
+    return tuple(urls)
+
+
+def _build(path: Path, data: dict[str, Any], start_urls: tuple[str, ...]) -> Portal:
+    def fail(message: str) -> PortalError:
+        return PortalError(f"{path}: {message}")
+
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        raise fail(f"unknown keys {sorted(unknown)}")
+    if data.get("name") != path.stem:
+        raise fail(f"name must be {path.stem!r}, found {data.get('name')!r}")
+    if data.get("template") not in TEMPLATES:
+        raise fail(f"template must be one of {TEMPLATES}, found {data.get('template')!r}")
+    hosts = data.get("hosts")
+    if not isinstance(hosts, list) or not hosts or not all(
+        isinstance(h, str) and _HOST_RE.match(h) for h in hosts
+    ):
+        raise fail("hosts must be a non-empty list of lowercase host names")
+    scheme = data.get("scheme", "https")
+    if scheme not in ("http", "https"):
+        raise fail("scheme must be http or https")
+    delay = data.get("download_delay", 2.0)
+    if not isinstance(delay, (int, float)) or isinstance(delay, bool) or not 0 <= delay <= 120:
+        raise fail("download_delay must be a number of seconds from 0 to 120")
+    list_order = data.get("list_order", "newest_first")
+    if list_order not in LIST_ORDERS:
+        raise fail(f"list_order must be one of {LIST_ORDERS}")
+    encoding = data.get("encoding")
+    if encoding is not None and not isinstance(encoding, str):
+        raise fail("encoding must be a string such as 'gbk'")
+
+    urls = _table(data, "urls", fail)
+    list_patterns = _patterns(urls, "list", fail)
+    article_patterns = _patterns(urls, "article", fail)
+    if not article_patterns:
+        raise fail("[urls] article needs at least one pattern")
+
+    selectors = _table(data, "selectors", fail)
+    bad = set(selectors) - set(SELECTOR_KEYS)
+    if bad:
+        raise fail(f"[selectors] unknown keys {sorted(bad)}; known: {SELECTOR_KEYS}")
+    if not all(isinstance(v, str) and v.strip() for v in selectors.values()):
+        raise fail("[selectors] values must be non-empty strings")
+
+    noise = _table(data, "noise", fail)
+    drop_selectors = _strings(noise, "drop_selectors", fail)
+    drop_lines = _strings(noise, "drop_lines", fail)
+    for pattern in drop_lines:
+        _compile(pattern, "[noise] drop_lines", fail)
+
+    for url in start_urls:
+        if not (url.split("/")[2].lower() in hosts):
+            raise fail(f"start URL {url} is not on one of the hosts {hosts}")
+
+    return Portal(
+        name=data["name"],
+        title=str(data.get("title", data["name"])),
+        template=data["template"],
+        hosts=tuple(hosts),
+        scheme=scheme,
+        download_delay=float(delay),
+        list_order=list_order,
+        encoding=encoding,
+        list_patterns=list_patterns,
+        article_patterns=article_patterns,
+        selectors=dict(selectors),
+        drop_selectors=drop_selectors,
+        drop_lines=drop_lines,
+        start_urls=start_urls,
+    )
+
+
+def _table(data: dict[str, Any], key: str, fail) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise fail(f"[{key}] must be a table")
+    return value
+
+
+def _strings(table: dict[str, Any], key: str, fail) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise fail(f"{key} must be a list of strings")
+    return tuple(value)
+
+
+def _patterns(table: dict[str, Any], key: str, fail) -> tuple[re.Pattern[str], ...]:
+    return tuple(
+        _compile(p, f"[urls] {key}", fail) for p in _strings(table, key, fail)
+    )
+
+
+def _compile(pattern: str, where: str, fail) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise fail(f"{where}: bad regex {pattern!r}: {exc}") from exc

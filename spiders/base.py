@@ -1,0 +1,135 @@
+"""The flow every template shares: start pages → list pages → article pages → next list page.
+
+A template spider only declares its name and its default selectors; a portal file can
+override any of them. Spiders select and hand raw values over; pipelines clean.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+
+import scrapy
+from parsel import SelectorList
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+
+from govnews.items import Article
+from govnews.urls import canonical_url
+from portals import Portal, PortalError, load_portal
+
+#: Defaults every template starts from; templates and portals override them.
+COMMON_SELECTORS: dict[str, str] = {
+    "article_links": "//a/@href",
+    "next_page": "//a[normalize-space(.)='下一页' or normalize-space(.)='下页'"
+    " or normalize-space(.)='下一頁' or normalize-space(.)='后页']/@href",
+    "title": "h1",
+    "breadcrumb": ".breadcrumb, .position, .location, .crumbs",
+    "meta": ".info, .meta, .article-info",
+    "body": ".article-content, .content, #content",
+    "tags": ".tags a, .keywords a",
+}
+
+_SPACES = re.compile(r"\s+")
+
+
+class PortalSpider(scrapy.Spider):
+    """Crawl one portal of this spider's template."""
+
+    default_selectors: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, portal: str | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not portal:
+            raise PortalError(f"spider {self.name} needs a portal: scrapy crawl {self.name} -a portal=NAME")
+        self.portal: Portal = load_portal(portal)
+        if self.portal.template != self.name:
+            raise PortalError(
+                f"portal {portal!r} is of template {self.portal.template!r}, not {self.name!r}"
+            )
+        self.allowed_domains = [host.split(":")[0] for host in self.portal.hosts]
+        self.selectors = {**COMMON_SELECTORS, **self.default_selectors, **self.portal.selectors}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "PortalSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # Saved pages need no politeness delay; live sites get the portal's.
+        spider.download_delay = 0 if crawler.settings.get("REPLAY") else spider.portal.download_delay
+        return spider
+
+    def canonical_url(self, url: str) -> str:
+        return canonical_url(url, self.portal.hosts, self.portal.scheme)
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.portal.start_urls:
+            yield scrapy.Request(url, callback=self.parse_list)
+
+    def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
+        """Queue the article links of a list page, then its next page."""
+        response = self._decoded(response)
+        for url in self.links(response, "article_links"):
+            if self.portal.is_article_url(url):
+                yield scrapy.Request(url, callback=self.parse_article)
+        for url in self.links(response, "next_page"):
+            if self.portal.is_list_url(url):
+                yield scrapy.Request(url, callback=self.parse_list)
+
+    def parse_article(self, response: Response) -> Iterator[Article]:
+        response = self._decoded(response)
+        yield Article(
+            url=self.canonical_url(response.url),
+            portal=self.portal.name,
+            template=self.name,
+            title=self.text(response, "title"),
+            subtitle=self.text(response, "subtitle"),
+            tags=[t for t in (text_of(s) for s in self.select(response, "tags")) if t],
+            crawled_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            raw={
+                "breadcrumb_text": self.text(response, "breadcrumb", " "),
+                "meta_text": "\n".join(filter(None, (text_of(s, " ") for s in self.select(response, "meta")))),
+                "body_html": self.select(response, "body").get(),
+                "fetched_url": response.url,
+            },
+        )
+
+    # --- selection helpers -------------------------------------------------------------
+
+    def select(self, response: Response, key: str) -> SelectorList:
+        """Nodes for selector ``key`` (XPath when it starts with / or (, else CSS)."""
+        spec = self.selectors.get(key)
+        if not spec:
+            return SelectorList([])
+        return response.xpath(spec) if spec.startswith(("/", "(")) else response.css(spec)
+
+    def text(self, response: Response, key: str, sep: str = "") -> str | None:
+        """Whitespace-collapsed text of the first node ``key`` selects, or None."""
+        found = self.select(response, key)
+        return text_of(found[0], sep) or None if found else None
+
+    def links(self, response: Response, key: str) -> list[str]:
+        """Absolute URLs of the links ``key`` selects (``<a>`` elements or href strings)."""
+        urls = []
+        for node in self.select(response, key):
+            href = node.get() if isinstance(node.root, str) else node.attrib.get("href")
+            if href and not href.strip().lower().startswith(("javascript:", "mailto:", "#")):
+                urls.append(response.urljoin(href.strip()))
+        return urls
+
+    def _decoded(self, response: Response) -> Response:
+        """Re-decode with the portal's encoding when the site's headers are known to lie."""
+        if self.portal.encoding and hasattr(response, "encoding"):
+            return response.replace(encoding=self.portal.encoding)
+        return response
+
+
+def text_of(node: scrapy.Selector, sep: str = "") -> str:
+    """All text under ``node`` (or the string it is), whitespace runs collapsed to one space.
+
+    Text nodes are joined with ``sep``: nothing for titles (inline tags must not split
+    words), a space where separate elements carry separate values (meta, breadcrumb).
+    """
+    if isinstance(node.root, str):
+        return _SPACES.sub(" ", node.root).strip()
+    return _SPACES.sub(" ", sep.join(node.xpath(".//text()").getall())).strip()
