@@ -18,7 +18,7 @@ from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.project import get_project_settings
 
 from govnews.items import Article
-from portals import load_portal
+from portals import load_configured_portal
 from spiders.base import PortalSpider
 
 
@@ -26,10 +26,11 @@ def make_crawler(portal: str, settings: dict[str, Any] | None = None) -> Crawler
     """A configured crawler (stats, settings) for ``portal``'s template spider."""
     base: Settings = get_project_settings()
     base.setdict(settings or {}, priority="cmdline")
-    spidercls = get_spider_loader(base).load(load_portal(portal).template)
+    config = load_configured_portal(portal, base)
+    spidercls = get_spider_loader(base).load(config.template)
     crawler = Crawler(spidercls, base)
     crawler._apply_settings()
-    crawler.spider = spidercls.from_crawler(crawler, portal=portal)
+    crawler.spider = spidercls.from_crawler(crawler, portal=config)
     return crawler
 
 

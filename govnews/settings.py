@@ -37,6 +37,10 @@ ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 900,
 }
 
+# Portal files and seed lists: the project's portals/ and seeds/ unless these name others.
+PORTALS_DIR = None
+SEEDS_DIR = None
+
 # Width folding of full-width ASCII forms (Ａ，：！ → A,:!) in every text field.
 FOLD_WIDTH = True
 

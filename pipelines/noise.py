@@ -149,7 +149,7 @@ def drop_noise_nodes(root: Any, extra_selectors: Iterable[str] = ()) -> dict[str
             doomed.append((node, rule))
     for selector in extra_selectors:
         try:
-            found = root.xpath(selector) if selector.startswith(("/", "(", ".")) else root.cssselect(selector)
+            found = root.xpath(selector) if selector.startswith(("/", "(")) else root.cssselect(selector)
         except Exception as exc:  # a portal's bad selector must not stop the crawl
             logger.error("noise: bad portal drop_selector %r: %s", selector, exc)
             continue

@@ -107,6 +107,17 @@ def load_portal(name: str, directory: Path = PORTALS_DIR, seeds_dir: Path = SEED
     return _build(path, data, _read_seeds(seeds_dir / f"{name}.txt"))
 
 
+def load_configured_portal(name: str, settings: Any) -> Portal:
+    """Load ``name`` from the folders named by the ``PORTALS_DIR``/``SEEDS_DIR`` settings.
+
+    Unset, they are the project's ``portals/`` and ``seeds/``; a user may keep their own
+    portal files elsewhere without touching the project.
+    """
+    directory = Path(settings.get("PORTALS_DIR") or PORTALS_DIR)
+    seeds = Path(settings.get("SEEDS_DIR") or settings.get("PORTALS_DIR") or SEEDS_DIR)
+    return load_portal(name, directory, seeds)
+
+
 def _read_seeds(path: Path) -> tuple[str, ...]:
     if not path.is_file():
         raise PortalError(f"{path}: seed list missing (one start URL a line)")

@@ -18,7 +18,7 @@ from scrapy.http import Response
 
 from govnews.items import Article
 from govnews.urls import canonical_url
-from portals import Portal, PortalError, load_portal
+from portals import Portal, PortalError, load_configured_portal, load_portal
 
 #: Defaults every template starts from; templates and portals override them.
 COMMON_SELECTORS: dict[str, str] = {
@@ -40,11 +40,11 @@ class PortalSpider(scrapy.Spider):
 
     default_selectors: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, portal: str | None = None, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, portal: str | Portal | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not portal:
             raise PortalError(f"spider {self.name} needs a portal: scrapy crawl {self.name} -a portal=NAME")
-        self.portal: Portal = load_portal(portal)
+        self.portal: Portal = portal if isinstance(portal, Portal) else load_portal(portal)
         if self.portal.template != self.name:
             raise PortalError(
                 f"portal {portal!r} is of template {self.portal.template!r}, not {self.name!r}"
@@ -54,6 +54,8 @@ class PortalSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "PortalSpider":
+        if isinstance(kwargs.get("portal"), str):
+            kwargs["portal"] = load_configured_portal(kwargs["portal"], crawler.settings)
         spider = super().from_crawler(crawler, *args, **kwargs)
         # Saved pages need no politeness delay; live sites get the portal's.
         spider.download_delay = 0 if crawler.settings.get("REPLAY") else spider.portal.download_delay

@@ -12,7 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
 from govnews.feeds import SharedFeed
-from portals import PortalError, available_portals, load_portal
+from portals import PortalError, available_portals, load_configured_portal
 
 
 class Command(BaseRunSpiderCommand):
@@ -33,9 +33,12 @@ class Command(BaseRunSpiderCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if args:
             raise UsageError("crawlall takes no positional arguments; use -a portals=a,b")
-        names = [n for n in opts.spargs.pop("portals", "").split(",") if n] or available_portals()
+        folder = self.settings.get("PORTALS_DIR")
+        names = [n for n in opts.spargs.pop("portals", "").split(",") if n] or (
+            available_portals(Path(folder)) if folder else available_portals()
+        )
         try:
-            portals = [load_portal(name) for name in names]
+            portals = [load_configured_portal(name, self.settings) for name in names]
         except PortalError as exc:
             raise UsageError(str(exc), print_help=False) from exc
         feeds = [SharedFeed(uri, options, self.settings) for uri, options in self.feeds.items()]
@@ -48,7 +51,7 @@ class Command(BaseRunSpiderCommand):
         for portal in portals:
             crawler = self._create_crawler(portal.template)
             crawler.signals.connect(export, signal=signals.item_scraped)
-            self.crawler_process.crawl(crawler, portal=portal.name, **opts.spargs)
+            self.crawler_process.crawl(crawler, portal=portal, **opts.spargs)
             crawlers.append((portal.name, crawler))
         self.crawler_process.start()
         for feed in feeds:

@@ -1,0 +1,68 @@
+"""Meta lines, footers and datelines → source, author, editor, breadcrumb."""
+
+import pytest
+from scrapy.utils.test import get_crawler
+
+from govnews.items import Article
+from pipelines.meta import MetaPipeline, dateline_authors, split_breadcrumb, split_names
+
+
+def run(meta_text="", footer=(), body="", breadcrumb=None):
+    crawler = get_crawler()
+    item = Article(url="https://a.gov.cn/1.html", portal="x", template="party_cms", body=body,
+                   raw={"meta_text": meta_text, "footer_lines": list(footer), "breadcrumb_text": breadcrumb})
+    return MetaPipeline.from_crawler(crawler).process_item(item), crawler.stats
+
+
+@pytest.mark.parametrize("meta, source, author", [
+    ("来源：市委会宣传处|作者：市委会宣传处|时间：2022-11-24 22:29:38", "市委会宣传处", ["市委会宣传处"]),
+    ("来源：民进江北区委会|作者：张德显|时间：2020-02-26", "民进江北区委会", ["张德显"]),
+    ("来源：市委会宣传处|作者：文明 徐锐 任慧|时间：2020-04-15 20:48", "市委会宣传处", ["文明", "徐锐", "任慧"]),
+    ("来源：四川省地方志工作办公室 发布时间：2022-09-16 08:35:31 浏览次数： 【字体：大 中 小】",
+     "四川省地方志工作办公室", []),
+    ("发布时间：2023-12-29 08:49:11 浏览次数：", None, []),
+    ("发布时间: 2020-04-29 20:33:31 来源: 未知 作者: 佚名", None, []),
+    ("发布时间: 2020-04-15 20:48 来源: 长江日报 作者: 记者 王某某 通讯员 李某", "长江日报", ["王某某", "李某"]),
+    ("來源：蘭州新聞網 作者：admin", "蘭州新聞網", []),
+])
+def test_meta_line_values(meta, source, author):
+    item, _ = run(meta)
+    assert (item.source, item.author) == (source, author)
+
+
+def test_placeholders_are_counted():
+    _, stats = run("发布时间: 2020-04-29 20:33:31 来源: 未知 作者: 佚名")
+    assert stats.get_value("meta/placeholder") == 2
+
+
+def test_footer_fills_what_the_meta_line_lacks_and_editor_prefers_the_responsible_editor():
+    item, _ = run("发布时间：2022-09-16", footer=["来源： 四川省地方志工作办公室", "终审：何晓波"])
+    assert (item.source, item.editor) == ("四川省地方志工作办公室", "何晓波")
+    item, _ = run("来源：x|作者：y", footer=["作者：市委会宣传处", "责任编辑：朱美栋", "终审：某人"])
+    assert (item.author, item.editor) == (["y"], "朱美栋")
+
+
+def test_dateline_gives_the_reporter_when_nothing_else_does():
+    item, stats = run("", body="各界导报宝鸡讯 （ 张兰）这是一场没有硝烟的战争。\n\n第二段。")
+    assert item.author == ["张兰"] and stats.get_value("meta/author_from_dateline") == 1
+
+
+@pytest.mark.parametrize("line, names", [
+    ("各界导报宝鸡讯 ( 张兰)这是一场没有硝烟的战争", ["张兰"]),
+    ("各界导报讯 （记者 王某 通讯员 李某）近日", ["王某", "李某"]),
+    ("本报西安讯（记者 刘某）", ["刘某"]),
+    ("新华社北京1月25日电（记者 赵某、钱某）", ["赵某", "钱某"]),
+    ("这是一场没有硝烟的战争（宝鸡）", []),
+    ("", []),
+])
+def test_datelines(line, names):
+    assert dateline_authors(line) == names
+
+
+def test_names_and_breadcrumbs():
+    assert split_names("记者 王某某 通讯员 李某、张某") == ["王某某", "李某", "张某"]
+    assert split_names("佚名") == []
+    assert split_breadcrumb("您的位置： 首页 >新闻中心>政工简讯>2022年政工简讯>详细内容") == [
+        "首页", "新闻中心", "政工简讯", "2022年政工简讯", "详细内容"]
+    assert split_breadcrumb("当前位置: 主页 > 国内新闻 > 湖北新闻 >") == ["主页", "国内新闻", "湖北新闻"]
+    assert split_breadcrumb(None) == []

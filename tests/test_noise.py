@@ -1,0 +1,124 @@
+"""Each noise rule on its own, on the kinds of widgets the seed portals really carry."""
+
+import re
+
+import pytest
+
+from pipelines.noise import clean_body, clean_text, line_rule, stop_rule
+
+BASE = "https://a.gov.cn/news/1.html"
+
+
+def body(inner: str, title: str | None = "标题", **kw):
+    return clean_body(f"<div class='content'>{inner}</div>", BASE, title, **kw)
+
+
+@pytest.mark.parametrize("rule, widget", [
+    ("captcha", '<div class="yidun_popup"><div class="yidun_panel"><span class="yidun_tips__text">向右拖动滑块</span>'
+                '<div class="yidun_refresh">刷新</div><div class="yidun_voice">切换至语音验证码</div></div></div>'),
+    ("captcha", '<div class="geetest_panel"><div class="geetest_wait">加载中...</div></div>'),
+    ("login", '<div id="loginBox" class="login-dialog"><h3>用户登录</h3>用户名：<span>密码</span></div>'),
+    ("browser_notice", '<div class="browser-tips">尊敬的用户，您好！网站不支持您所使用的浏览器版本</div>'),
+    ("share", '<div class="bdsharebuttonbox">分享到：<a class="bds_weixin">微信</a></div>'),
+    ("share", '<div class="qrcode">微信扫一扫：分享<p>Scan me!</p></div>'),
+    ("related", '<div class="related-news"><h4>相关新闻</h4><ul><li><a href="/2.html">另一篇</a></li></ul></div>'),
+    ("print_close", '<a href="javascript:window.print()">【打印正文】</a><a href="javascript:window.close()">关闭本页</a>'),
+    ("view_counter", '<span id="hits">1234</span>'),
+    ("back_to_top", '<a href="#top">Top</a>'),
+    ("font_switch", '<span class="font-size">【字体：<a>大</a> <a>中</a> <a>小</a>】</span>'),
+    ("hidden", '<div style="display: none">隐藏的模板文字</div>'),
+])
+def test_each_dom_rule_removes_its_widget_and_keeps_the_article(rule, widget):
+    cleaned = body(f"<p>第一段正文。</p>{widget}<p>第二段正文。</p>")
+    assert cleaned.paragraphs == ["第一段正文。", "第二段正文。"]
+    assert cleaned.rules.get(rule, 0) >= 1
+
+
+@pytest.mark.parametrize("line, rule", [
+    ("加载中...", "captcha"), ("刷新", "captcha"), ("返回文字点选验证", "captcha"),
+    ("切换至语音验证码", "captcha"), ("用户登录", "login"),
+    ("网站不支持您所使用的浏览器版本(可能会出现网页变形等问题)。", "browser_notice"),
+    ("微信扫一扫：分享", "share"), ("Scan me!", "share"), ("微信里点“发现”，扫一下", "share"),
+    ("二维码便可将本文分享至朋友圈。", "share"), ("×", "share"),
+    ("【字体：大 中 小】", "font_switch"), ("浏览次数： 【字体：", "font_switch"),
+    ("关闭本页 【打印正文】", "print_close"), ("浏览次数：1024", "view_counter"),
+    ("Top", "back_to_top"), ("返回顶部", "back_to_top"), ("none", "placeholder"),
+])
+def test_each_line_rule(line, rule):
+    assert line_rule(line) == rule
+
+
+@pytest.mark.parametrize("line, rule", [
+    ("请点击查看原文：", "original_link"),
+    ("版權(quán)聲明:", "reprint"), ("版权声明：凡本网注明来源的稿件", "reprint"),
+    ('凡文章來源為"蘭州新聞網(wǎng)"的稿件，均為…', "reprint"),
+    ("相關文章：", "related"), ("特别推荐", "related"), ("分享到：", "share"),
+    ("关键词浏览：", "keywords"),
+])
+def test_each_stop_rule(line, rule):
+    assert stop_rule(line) == rule
+
+
+@pytest.mark.parametrize("line", [
+    "当前，重庆疫情形势严峻复杂，重庆民进各级组织和广大会员积极奋战在疫情防控各条战线。",
+    "党员更要有担当", "Top secret documents were not involved.", "刷新纪录的一年",
+    "女儿在视频通话中最常问的一句话是：“你什么时候回家？”", "作者单位：四川大学",
+    "关闭本页面的广告后，居民们才看到通知。", "none of the above",
+])
+def test_article_lines_are_not_noise(line):
+    assert line_rule(line) is None and stop_rule(line) is None
+    assert clean_text(line) == line
+
+
+def test_keyword_row_becomes_tags_and_leaves_the_body():
+    cleaned = body('<p>正文。</p><div class="keywords">关键词浏览：<a>新冠肺炎</a><a>新型冠状病毒</a></div>')
+    assert cleaned.tags == ["新冠肺炎", "新型冠状病毒"] and cleaned.paragraphs == ["正文。"]
+
+
+def test_stop_line_ends_the_article_and_footer_meta_is_kept():
+    cleaned = body("<p>正文。</p><p>请点击查看原文：</p><p><a>标题</a></p><p>来源： 四川省地方志工作办公室</p>"
+                   "<p>终审：何晓波</p><p>分享到：</p>")
+    assert cleaned.paragraphs == ["正文。"]
+    assert cleaned.footer == ["来源： 四川省地方志工作办公室", "终审：何晓波"]
+
+
+def test_trailing_author_and_editor_lines_move_to_the_footer():
+    cleaned = body("<p>正文。</p><p>作者：市委会宣传处</p><p>责任编辑：朱美栋</p><p><a href='#top'>Top</a></p>")
+    assert cleaned.paragraphs == ["正文。"]
+    assert cleaned.footer == ["作者：市委会宣传处", "责任编辑：朱美栋"]
+
+
+def test_photo_captions_and_alt_texts_go_to_images():
+    cleaned = body('<p><strong>党员更要有担当</strong></p>'
+                   '<p style="text-align:center"><img src="/uploads/1.jpg" alt="标题"></p>'
+                   '<p style="text-align:center">彭邦根在社区进行信息管理工作</p>'
+                   '<p>中共党员彭邦根自11月中旬起担任志愿者。</p>'
+                   '<p><img src="2.jpg" alt="志愿者在核酸检测点"></p><p>他说：“我们一定能够战胜疫情。”</p>')
+    assert cleaned.paragraphs == ["党员更要有担当", "中共党员彭邦根自11月中旬起担任志愿者。", "他说：“我们一定能够战胜疫情。”"]
+    assert cleaned.images == [
+        {"src": "https://a.gov.cn/uploads/1.jpg", "caption": "彭邦根在社区进行信息管理工作"},
+        {"src": "https://a.gov.cn/news/2.jpg", "caption": "志愿者在核酸检测点"},
+    ]
+    assert cleaned.rules.get("title_repeat") is None  # the alt repeated the title: not kept as caption
+
+
+def test_a_line_that_merely_repeats_the_title_is_dropped():
+    cleaned = body("<p>“不用谢，因为我们是共产党员。”</p><p>正文。</p>", title="“不用谢，因为我们是共产党员。”")
+    assert cleaned.paragraphs == ["正文。"] and cleaned.rules["title_repeat"] == 1
+
+
+def test_portal_rules_extend_the_defaults():
+    cleaned = body('<p>正文。</p><div class="ad-slot">广告</div><p>本文来源：某某网</p>',
+                   drop_selectors=[".ad-slot"], drop_lines=[re.compile("^本文来源")])
+    assert cleaned.paragraphs == ["正文。"] and cleaned.rules["portal"] == 2
+
+
+def test_a_bad_portal_selector_is_logged_not_fatal(caplog):
+    cleaned = body("<p>正文。</p>", drop_selectors=["p[["])
+    assert cleaned.paragraphs == ["正文。"]
+    assert "bad portal drop_selector" in caplog.text
+
+
+def test_line_breaks_inside_a_paragraph_split_lines_and_text_after_removed_nodes_stays():
+    cleaned = body("<p>老式三轮车谁会骑？“我会”；<br>要去拿物资，“我去”；<span id='hits'>9</span>尾巴。</p>")
+    assert cleaned.paragraphs == ["老式三轮车谁会骑？“我会”；", "要去拿物资，“我去”；尾巴。"]

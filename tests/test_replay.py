@@ -1,0 +1,82 @@
+"""The replay middleware answers from the archive, and never from anywhere else."""
+
+import json
+
+import pytest
+from scrapy import Request
+from scrapy.exceptions import NotConfigured
+from scrapy.http import HtmlResponse, TextResponse
+from scrapy.utils.test import get_crawler
+
+from govnews.replay import ReplayArchive, ReplayMiddleware
+
+
+@pytest.fixture
+def archive(tmp_path):
+    folder = tmp_path / "site"
+    (folder / "pages").mkdir(parents=True)
+    (folder / "pages" / "a.html").write_bytes("<html><body><h1>标题</h1></body></html>".encode("gbk"))
+    (tmp_path / "secret.txt").write_text("not yours")
+    (folder / "manifest.json").write_text(json.dumps({"portal": "site", "responses": [
+        {"url": "http://a.gov.cn/news/1.html", "file": "pages/a.html", "status": 200,
+         "headers": {"Content-Type": "text/html; charset=gbk"}},
+        {"url": "http://a.gov.cn/old", "status": 301, "headers": {"Location": "/news/1.html"}},
+        {"url": "http://a.gov.cn/escape", "file": "../secret.txt", "status": 200, "headers": {}},
+    ]}))
+    return tmp_path
+
+
+def middleware(root):
+    crawler = get_crawler(settings_dict={"REPLAY": str(root)})
+    return ReplayMiddleware.from_crawler(crawler), crawler.stats
+
+
+def test_saved_page_comes_back_with_its_status_headers_and_charset(archive):
+    mw, stats = middleware(archive)
+    response = mw.process_request(Request("http://a.gov.cn/news/1.html#comments"))
+    assert isinstance(response, HtmlResponse)
+    assert response.status == 200 and response.encoding == "gb18030"  # w3lib reads gbk as its superset
+    assert response.css("h1::text").get() == "标题"
+    assert stats.get_value("replay/hit") == 1
+
+
+def test_a_folder_of_archives_and_one_archive_both_work(archive):
+    assert "http://a.gov.cn/news/1.html" in ReplayArchive(archive).entries
+    assert "http://a.gov.cn/news/1.html" in ReplayArchive(archive / "site").entries
+
+
+def test_redirects_are_served_as_saved(archive):
+    mw, _ = middleware(archive)
+    response = mw.process_request(Request("http://a.gov.cn/old"))
+    assert response.status == 301 and response.headers["Location"] == b"/news/1.html"
+
+
+def test_missing_url_is_a_counted_404_not_a_crash(archive):
+    mw, stats = middleware(archive)
+    response = mw.process_request(Request("http://a.gov.cn/news/2.html"))
+    assert response.status == 404 and response.body == b""
+    assert stats.get_value("replay/miss") == 1 and stats.get_value("replay/hit") is None
+
+
+def test_a_manifest_cannot_serve_files_outside_its_archive(archive):
+    mw, stats = middleware(archive)
+    response = mw.process_request(Request("http://a.gov.cn/escape"))
+    assert response.status == 404 and b"not yours" not in response.body
+    assert stats.get_value("replay/miss") == 1
+
+
+def test_off_without_the_setting_and_refused_without_a_manifest(tmp_path):
+    with pytest.raises(NotConfigured):
+        ReplayMiddleware.from_crawler(get_crawler(settings_dict={}))
+    with pytest.raises(NotConfigured, match="no manifest.json"):
+        ReplayMiddleware.from_crawler(get_crawler(settings_dict={"REPLAY": str(tmp_path)}))
+
+
+def test_text_responses_keep_their_type(tmp_path):
+    (tmp_path / "robots.txt").write_text("User-agent: *\nDisallow: /admin/\n")
+    (tmp_path / "manifest.json").write_text(json.dumps({"responses": [
+        {"url": "http://a.gov.cn/robots.txt", "file": "robots.txt", "status": 200,
+         "headers": {"Content-Type": "text/plain; charset=utf-8"}}]}))
+    mw, _ = middleware(tmp_path)
+    response = mw.process_request(Request("http://a.gov.cn/robots.txt"))
+    assert isinstance(response, TextResponse) and "Disallow: /admin/" in response.text
