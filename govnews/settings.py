@@ -47,7 +47,7 @@ FOLD_WIDTH = True
 FEEDS = {}
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = None  # set from govnews.items.EXPORT_FIELDS below
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+REQUEST_FINGERPRINTER_CLASS = "govnews.fingerprint.CanonicalFingerprinter"
 LOG_LEVEL = "INFO"
 
 from govnews.items import EXPORT_FIELDS as _EXPORT_FIELDS  # noqa: E402

@@ -43,7 +43,7 @@ DOM_RULES: dict[str, re.Pattern[str]] = {
     "print_close": re.compile(r"(^|[-_])(print|close|dayin)([-_]|$)", re.I),
     "view_counter": re.compile(r"(^|[-_])(hits|views?-?count|click-?num|readnum|visit-?count)([-_]|$)", re.I),
     "back_to_top": re.compile(r"(^|[-_])(go-?top|back-?top|to-?top|fanhui)([-_]|$)", re.I),
-    "font_switch": re.compile(r"(^|[-_])(font-?(size|switch|zoom)|zihao)([-_]|$)", re.I),
+    "font_switch": re.compile(r"(^|[-_])(font-?(size|switch)-?(bar|box|btn)?|zihao)$", re.I),
 }
 # Elements whose content is never article text.
 _ALWAYS_DROP = {"script", "style", "noscript", "iframe", "form", "button", "select", "input",
@@ -154,14 +154,24 @@ def drop_noise_nodes(root: Any, extra_selectors: Iterable[str] = ()) -> dict[str
             logger.error("noise: bad portal drop_selector %r: %s", selector, exc)
             continue
         doomed.extend((node, "portal") for node in found if node is not root)
+    total = len(root.text_content()) or 1
     for node, rule in doomed:
         parent = node.getparent()
         if parent is None or not _attached(node, root):
+            continue
+        if rule not in ("markup", "comment", "hidden", "portal") and _holds_the_article(node, total):
+            # A class name like "content-share" on the text's own container: keep it.
+            counts["kept_large"] = counts.get("kept_large", 0) + 1
             continue
         if rule not in ("comment", "markup"):
             counts[rule] = counts.get(rule, 0) + 1
         _remove_keep_tail(node)
     return counts
+
+
+def _holds_the_article(node: Any, total: int) -> bool:
+    """A widget is small; a node with most of the body's text is the article itself."""
+    return len(node.text_content()) > max(400, total // 2)
 
 
 def _dom_rule(node: Any) -> str | None:
@@ -224,7 +234,7 @@ def blocks_of(root: Any, base_url: str) -> list[Block]:
         elif tag == "img":
             flush()
             src = node.get("data-src") or node.get("src") or node.get("data-original")
-            if src and not src.startswith("data:"):
+            if src and not src.startswith("data:") and not _is_icon(node, src):
                 blocks.append(Block(src=urljoin(base_url, src.strip()), alt=(node.get("alt") or "").strip() or None))
         if node.text and tag not in ("br", "img"):
             line.append(node.text.replace("\n", " "))
@@ -301,6 +311,16 @@ def clean_body(
         footer.insert(0, paragraphs.pop())
         rules["footer_meta"] = rules.get("footer_meta", 0) + 1
     return CleanBody(paragraphs, images, tags, footer, rules)
+
+
+_ICON_SRC = re.compile(r"(^|/)(icon|ico|file_?type|fileicon)s?[/_-]|/(icon|doc|pdf|xls|zip|rar)\w*\.gif$", re.I)
+
+
+def _is_icon(node: Any, src: str) -> bool:
+    """File-type icons and spacers beside attachment links are not photos."""
+    sizes = [node.get("width", ""), node.get("height", "")]
+    tiny = any(s.strip().rstrip("px").isdigit() and int(s.strip().rstrip("px")) < 40 for s in sizes)
+    return tiny or bool(_ICON_SRC.search(src))
 
 
 def _is_caption(text: str) -> bool:

@@ -33,6 +33,8 @@ COMMON_SELECTORS: dict[str, str] = {
 }
 
 _SPACES = re.compile(r"\s+")
+#: Request.meta key telling later components what a request fetches: "list" or "article".
+PAGE_KIND = "govnews_page"
 
 
 class PortalSpider(scrapy.Spider):
@@ -66,17 +68,23 @@ class PortalSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.portal.start_urls:
-            yield scrapy.Request(url, callback=self.parse_list)
+            # Start pages are fetched on every run (that is where new articles appear),
+            # also when a JOBDIR remembers them from an earlier run.
+            yield self.list_request(url, dont_filter=True)
+
+    def list_request(self, url: str, dont_filter: bool = False) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_list, dont_filter=dont_filter,
+                              meta={PAGE_KIND: "list"})
 
     def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
         """Queue the article links of a list page, then its next page."""
         response = self._decoded(response)
         for url in self.links(response, "article_links"):
             if self.portal.is_article_url(url):
-                yield scrapy.Request(url, callback=self.parse_article)
+                yield scrapy.Request(url, callback=self.parse_article, meta={PAGE_KIND: "article"})
         for url in self.links(response, "next_page"):
             if self.portal.is_list_url(url):
-                yield scrapy.Request(url, callback=self.parse_list)
+                yield self.list_request(url)
 
     def parse_article(self, response: Response) -> Iterator[Article]:
         response = self._decoded(response)

@@ -34,7 +34,7 @@ def visible_text(html: str) -> str:
             continue
         if tag == "img" and node.get("alt"):
             parts.append(node.get("alt"))
-        if tag not in _INVISIBLE and node.text:
+        if tag and tag not in _INVISIBLE and node.text:  # comments and PIs have no tag
             parts.append(node.text)
         if node.tail and not _hidden(node.getparent()):
             parts.append(node.tail)
