@@ -59,8 +59,13 @@ class PortalSpider(scrapy.Spider):
         if isinstance(kwargs.get("portal"), str):
             kwargs["portal"] = load_configured_portal(kwargs["portal"], crawler.settings)
         spider = super().from_crawler(crawler, *args, **kwargs)
-        # Saved pages need no politeness delay; live sites get the portal's.
-        spider.download_delay = 0 if crawler.settings.get("REPLAY") else spider.portal.download_delay
+        # One crawler per portal, so the portal's delay is this crawler's DOWNLOAD_DELAY
+        # (a -s on the command line still wins). Saved pages need no politeness.
+        replay = bool(crawler.settings.get("REPLAY"))
+        if not crawler.settings.frozen:
+            crawler.settings.set("DOWNLOAD_DELAY", 0 if replay else spider.portal.download_delay, "spider")
+            if replay:
+                crawler.settings.set("AUTOTHROTTLE_ENABLED", False, "spider")
         return spider
 
     def canonical_url(self, url: str) -> str:
