@@ -28,7 +28,7 @@ def make_crawler(portal: str, settings: dict[str, Any] | None = None) -> Crawler
     base.setdict(settings or {}, priority="cmdline")
     config = load_configured_portal(portal, base)
     spidercls = get_spider_loader(base).load(config.template)
-    crawler = Crawler(spidercls, base)
+    crawler = Crawler(spidercls, base, init_reactor=True)
     crawler._apply_settings()
     crawler.spider = spidercls.from_crawler(crawler, portal=config)
     return crawler
@@ -47,9 +47,8 @@ def item_from_page(crawler: Crawler, url: str, body: bytes, encoding: str | None
 def run_pipelines(crawler: Crawler, item: Article) -> Article:
     """Pass ``item`` through ITEM_PIPELINES in order; DropItem propagates."""
     pipelines = crawler.settings.getwithbase("ITEM_PIPELINES")
-    for path, _order in sorted(pipelines.items(), key=lambda pair: pair[1]):
-        if _order is None:
-            continue
+    enabled = [(order, path) for path, order in pipelines.items() if order is not None]
+    for _order, path in sorted(enabled):
         pipeline = build_from_crawler(load_object(path), crawler)
         item = pipeline.process_item(item)
     return item

@@ -32,9 +32,9 @@ class Article:
     flags: list[str] = field(default_factory=list)
     crawled_at: str | None = None
     duplicate_of: str | None = None
-    # Spider-to-pipeline hand-over, never exported. Keys the spiders set:
-    # body_html (outer HTML of the body container), meta_text (the meta line(s)),
-    # dateline_text (first body paragraph, for "XX讯 (记者)" bylines).
+    # Spider-to-pipeline hand-over, never exported. Keys: body_html (outer HTML of the
+    # body container), meta_text (the meta line(s)), breadcrumb_text, fetched_url (set by
+    # the spiders); footer_lines (作者/责任编辑 lines the noise stage moved out of the body).
     raw: dict[str, Any] = field(default_factory=dict, metadata={"export": False})
 
 

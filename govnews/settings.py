@@ -31,8 +31,9 @@ DOWNLOADER_MIDDLEWARES = {
 
 ITEM_PIPELINES = {
     "pipelines.noise.NoisePipeline": 100,
-    "pipelines.meta.MetaPipeline": 200,
-    "pipelines.script.ScriptPipeline": 300,
+    # Script before meta and dates: they parse labels in one script (來源 → 来源).
+    "pipelines.script.ScriptPipeline": 200,
+    "pipelines.meta.MetaPipeline": 300,
     "pipelines.dates.DatePipeline": 400,
     "pipelines.validate.ValidatePipeline": 900,
 }

@@ -66,10 +66,24 @@ def dateline_authors(first_paragraph: str | None) -> list[str]:
     return split_names(match.group(1)) if match else []
 
 
-def split_breadcrumb(text: str | None) -> list[str]:
-    """``您的位置: 首页 >新闻中心>政工简讯`` → ``["首页", "新闻中心", "政工简讯"]``."""
+#: Last crumbs that name the page kind, not a section (详细内容 = "details").
+CRUMB_PAGE_WORDS = {"正文", "详细内容", "詳細內容", "内容", "详情", "詳情", "文章内容", "阅读文章", "浏览文章", "查看内容"}
+
+
+def split_breadcrumb(text: str | None, title: str | None = None) -> list[str]:
+    """``您的位置: 首页 >新闻中心>政工简讯>详细内容`` → ``["首页", "新闻中心", "政工简讯"]``.
+
+    The breadcrumb is the section path: a trailing repeat of the article's ``title``
+    (``首页/新闻浏览/市委会要闻/<title>``) and a trailing page word (正文, 详细内容) are
+    not sections and are dropped.
+    """
     text = _CRUMB_LABEL.sub("", (text or "").strip())
-    return [part.strip() for part in _CRUMB_SPLIT.split(text) if part.strip()]
+    if title and text.endswith(title):
+        text = text[: -len(title)]
+    parts = [part.strip() for part in _CRUMB_SPLIT.split(text) if part.strip()]
+    while parts and (parts[-1] in CRUMB_PAGE_WORDS or parts[-1] == title):
+        parts.pop()
+    return parts
 
 
 class MetaPipeline:
@@ -101,7 +115,7 @@ class MetaPipeline:
         for label in EDITOR_LABELS:
             item.editor = item.editor or _first(pairs + footer, {label})
         if not item.breadcrumb:
-            item.breadcrumb = split_breadcrumb(item.raw.get("breadcrumb_text"))
+            item.breadcrumb = split_breadcrumb(item.raw.get("breadcrumb_text"), item.title)
         return item
 
 

@@ -135,14 +135,17 @@ def fold_width(text: str) -> str:
 
 def _annotation_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the mirror annotations in ``text`` (see :func:`strip_pinyin`)."""
-    found: list[tuple[int, int, bool]] = []  # start, end, toned
+    found: list[tuple[int, int, bool]] = []  # start, end, surely an annotation
     for m in _ANNOTATION.finditer(text):
         word = m.group(1)
         if _SYLLABLE.fullmatch(word.translate(_DEACCENT)):
-            found.append((m.start(), m.end(), any(c in _TONED for c in word)))
-    keep = [toned for _, _, toned in found]
-    # A toneless syllable counts only when chained to a stripped one, one Han char apart:
-    # ``我們(men)機(jī)`` – never on its own (``(de)``, ``(an)`` may be real text).
+            # Toned, or toneless (neutral tone: 們(men), 麼(me)) after a character only
+            # Traditional writes: the mirror annotates exactly the characters it converted.
+            sure = any(c in _TONED for c in word) or _char_class(text[m.start() - 1]) == _TRAD
+            found.append((m.start(), m.end(), sure))
+    keep = [sure for _, _, sure in found]
+    # Another toneless syllable counts only when chained to a stripped one, one Han char
+    # apart: ``的(de)機(jī)`` – never on its own (``(de)``, ``(an)`` may be real text).
     changed = True
     while changed:
         changed = False
@@ -163,8 +166,9 @@ def strip_pinyin(text: str) -> str:
     carrying a tone mark (ā á ǎ à … ǖ ǘ ǚ ǜ).  Real parentheses never match: they follow
     a space or Latin text (``( 张兰)``, ``COVID (jī)``), hold digits, capitals, several
     words or non-pinyin (``(2023)``, ``世界卫生组织(WHO)``, ``(总第97期)``, ``(café)``).
-    Toneless neutral-tone syllables (``(de)``, ``(me)``) are stripped only when chained
-    to a tone-marked annotation one character away, since alone they are ambiguous.
+    Toneless neutral-tone syllables are stripped after a character only Traditional
+    writes (``們(men)``: the mirror annotates the characters it converted) or when chained
+    to a stripped annotation one character away; elsewhere (``的(de)``) they are ambiguous.
     Multi-syllable glosses like ``饕餮(tāo tiè)`` are an author's content, not a mirror's,
     and stay.  Repeated until nothing changes (``機(jī)(guān)`` leaves ``機(guān)``).
     """
@@ -353,7 +357,9 @@ class ScriptPipeline:
 
     TEXT_FIELDS = ("title", "subtitle", "body", "source", "editor", "published_at_raw")
     LIST_FIELDS = ("author", "breadcrumb", "tags")
-    RAW_FIELDS = ("meta_text", "dateline_text")
+    # Raw texts the meta and date stages parse after this one.
+    RAW_FIELDS = ("meta_text", "breadcrumb_text")
+    RAW_LISTS = ("footer_lines",)
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
@@ -397,6 +403,9 @@ class ScriptPipeline:
         for key in self.RAW_FIELDS:
             if key in item.raw:
                 item.raw[key] = norm(item.raw[key])
+        for key in self.RAW_LISTS:
+            if key in item.raw:
+                item.raw[key] = [norm(v) for v in item.raw[key]]
 
         if seen["converted"]:
             self.stats.inc_value("script/converted")

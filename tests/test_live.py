@@ -24,7 +24,7 @@ def live_setup(tmp_path):
     archive = tmp_path / "whrx"
     shutil.copytree(FIXTURES / "whrx", archive)
     robots = archive / "pages" / "robots.txt"
-    robots.write_bytes(robots.read_bytes() + b"Disallow: /a/guoneixinwen/hubeixinwen/2020/0410/\r\n")
+    robots.write_bytes(robots.read_bytes().rstrip() + b"\r\nDisallow: /a/guoneixinwen/hubeixinwen/2020/0410/\r\n")
     portals = tmp_path / "portals"
     portals.mkdir()
     toml = (ROOT / "portals" / "whrx.toml").read_text(encoding="utf-8")

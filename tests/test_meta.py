@@ -62,7 +62,20 @@ def test_datelines(line, names):
 def test_names_and_breadcrumbs():
     assert split_names("记者 王某某 通讯员 李某、张某") == ["王某某", "李某", "张某"]
     assert split_names("佚名") == []
-    assert split_breadcrumb("您的位置： 首页 >新闻中心>政工简讯>2022年政工简讯>详细内容") == [
-        "首页", "新闻中心", "政工简讯", "2022年政工简讯", "详细内容"]
+    assert split_breadcrumb("您的位置： 首页 >新闻中心>政工简讯>2022年政工简讯>详细内容", "简讯") == [
+        "首页", "新闻中心", "政工简讯", "2022年政工简讯"]
     assert split_breadcrumb("当前位置: 主页 > 国内新闻 > 湖北新闻 >") == ["主页", "国内新闻", "湖北新闻"]
     assert split_breadcrumb(None) == []
+
+
+@pytest.mark.parametrize("text, title, crumbs", [
+    # the title closes the trail on some sites, in its own crumb or glued to the last one
+    ("首页/新闻浏览/市委会要闻/同心抗疫——“我们也是党的干部!”", "同心抗疫——“我们也是党的干部!”",
+     ["首页", "新闻浏览", "市委会要闻"]),
+    ("当前位置: 主页 > 国内新闻 > 湖北新闻 下沉干部当好“三员”", "下沉干部当好“三员”", ["主页", "国内新闻", "湖北新闻"]),
+    ("首页 > 兰州新闻 > 正文", "标题", ["首页", "兰州新闻"]),
+    # a section that happens to be a page word elsewhere in the trail stays
+    ("首页 > 内容 > 要闻", "标题", ["首页", "内容", "要闻"]),
+])
+def test_breadcrumb_is_the_section_path(text, title, crumbs):
+    assert split_breadcrumb(text, title) == crumbs

@@ -61,7 +61,9 @@ NORMALIZE_CASES = [
     ("機（jī）關（guān）", "机关"),
     ("機(jī)(guān)", "机"),
     ("我們(men)機(jī)關(guān)", "我们机关"),  # toneless syllable chained to toned ones
-    ("什麼(me)都有", "什么(me)都有"),  # a lone toneless syllable is left alone
+    ("什麼(me)都有", "什么都有"),  # toneless, but after a character only Traditional writes
+    ("我們(men)都有", "我们都有"),
+    ("这是我的(de)书", "这是我的(de)书"),  # a lone toneless syllable after a shared character stays
     ("ＡＢＣ１２３！", "ABC123!"),
     ("", ""),
 ]
@@ -190,7 +192,8 @@ def mirror_item(**overrides):
         breadcrumb=["首頁", "蘭州新聞"], tags=["疫情防控", "機(jī)關(guān)干部"],
         images=[{"src": "https://mirror.example.com/1.jpg", "caption": "志愿者協(xié)助錄入核酸檢測信息"},
                 {"src": "https://mirror.example.com/2.jpg", "caption": None}],
-        raw={"meta_text": "來源：蘭州新聞網(wǎng)", "dateline_text": "眾人拾柴火焰高", "body_html": "<p>機(jī)</p>"},
+        raw={"meta_text": "來源：蘭州新聞網(wǎng)", "breadcrumb_text": "當前位置：首頁 > 蘭州新聞",
+             "footer_lines": ["責任編輯：張廣"], "body_html": "<p>機(jī)</p>"},
     )
     values.update(overrides)
     return Article(**values)
@@ -221,7 +224,8 @@ def test_pipeline_on_a_traditional_mirror_page():
     assert item.breadcrumb == ["首页", "兰州新闻"] and item.tags == ["疫情防控", "机关干部"]
     assert [i["caption"] for i in item.images] == ["志愿者协助录入核酸检测信息", None]
     assert item.raw["meta_text"] == "来源:兰州新闻网"
-    assert item.raw["dateline_text"] == "众人拾柴火焰高"
+    assert item.raw["breadcrumb_text"] == "当前位置:首页 > 兰州新闻"
+    assert item.raw["footer_lines"] == ["责任编辑:张广"]
     assert item.raw["body_html"] == "<p>機(jī)</p>"  # HTML hand-over is not a text field
     assert stats == {"script/hant": 1, "script/converted": 1, "script/pinyin_stripped": 1,
                      "script/mojibake": 1}
