@@ -63,6 +63,11 @@ LINE_RULES: dict[str, re.Pattern[str]] = {
     "view_counter": re.compile(r"^(浏览次数|阅读次数|阅读量|点击数|点击量|访问量|浏览量)[:：]?\s*\d*\s*次?$"),
     "back_to_top": re.compile(r"^(Top|TOP|top|返回顶部|回到顶部|↑)$"),
     "placeholder": re.compile(r"^(none|null|undefined|None|NULL)$"),
+    # What a loose body container (the generic finder's) may take in above the text.
+    "breadcrumb": re.compile(r"^(您的位置|你的位置|当前位置|當前位置|所在位置)\s*:"),
+    # A machine timestamp alone on a line is a page-render clock; a document's own
+    # signature date (2022年9月16日) has no time and stays.
+    "render_clock": re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?$"),
 }
 STOP_RULES: dict[str, re.Pattern[str]] = {
     "original_link": re.compile(r"^请?点击查看原文"),
@@ -73,6 +78,11 @@ STOP_RULES: dict[str, re.Pattern[str]] = {
 }
 _FOOTER_META = re.compile(
     r"^[(（]?\s*(作者|文|撰稿|记者|責任編輯|责任编辑|编辑|編輯|审核|终审|終審|来源|來源|供稿)\s*[:：]\s*(.{1,40}?)\s*[)）]?$"
+)
+#: A page's meta line (来源:X 发布时间:Y, or a labelled date alone): meta, not text.
+_META_LINE = re.compile(
+    r"^(?=.{0,150}$)(?:[^:]{0,40}?(?:来源|來源|作者|发布时间|發布時間|时间|時間|日期|浏览次数|點擊|点击数|字体|字體)\s*:){2,}"
+    r"|^(?:发布时间|發布時間|发布日期|时间|時間|日期)\s*:\s*\d{4}.{0,60}$"
 )
 _SENTENCE_END = re.compile(r"[。！？!?；;…]”?$")
 
@@ -294,6 +304,10 @@ def clean_body(
             if _FOOTER_META.match(line_key(text)):
                 footer.append(text)
             continue
+        if _META_LINE.match(line_key(text)):
+            footer.append(text)  # its 来源/作者 still reach their fields
+            rules["meta_line"] = rules.get("meta_line", 0) + 1
+            continue
         rule = line_rule(text, drop_lines)
         if rule is None and title_key and line_key(text) == title_key:
             rule = "title_repeat"
@@ -375,7 +389,8 @@ class NoisePipeline:
         item.body = "\n\n".join(cleaned.paragraphs)
         item.images = cleaned.images
         item.tags = _merge(item.tags, cleaned.tags)
-        item.raw["footer_lines"] = cleaned.footer
+        # Footer lines inside the body first, then those the spider found below it.
+        item.raw["footer_lines"] = list(dict.fromkeys([*cleaned.footer, *item.raw.get("footer_lines", [])]))
         return item
 
 

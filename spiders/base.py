@@ -19,17 +19,17 @@ from scrapy.http import Response
 from govnews.items import Article
 from govnews.urls import canonical_url
 from portals import Portal, PortalError, load_configured_portal, load_portal
+from spiders import heuristics
 
-#: Defaults every template starts from; templates and portals override them.
+#: Pager links any CMS labels "next page" (Simplified, Traditional on mirrors).
+NEXT_PAGE_LINKS = ("//a[normalize-space(.)='下一页' or normalize-space(.)='下页'"
+                   " or normalize-space(.)='下一頁' or normalize-space(.)='后页']/@href")
+
+#: Defaults every template starts from; templates and portals override them. Title, body,
+#: meta, breadcrumb and tags have none: when a portal gives none, spiders.heuristics finds them.
 COMMON_SELECTORS: dict[str, str] = {
     "article_links": "//a/@href",
-    "next_page": "//a[normalize-space(.)='下一页' or normalize-space(.)='下页'"
-    " or normalize-space(.)='下一頁' or normalize-space(.)='后页']/@href",
-    "title": "h1",
-    "breadcrumb": ".breadcrumb, .position, .location, .crumbs",
-    "meta": ".info, .meta, .article-info",
-    "body": ".article-content, .content, #content",
-    "tags": ".tags a, .keywords a",
+    "next_page": NEXT_PAGE_LINKS,
 }
 
 _SPACES = re.compile(r"\s+")
@@ -82,32 +82,58 @@ class PortalSpider(scrapy.Spider):
                               meta={PAGE_KIND: "list"})
 
     def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
-        """Queue the article links of a list page, then its next page."""
+        """Queue the article links of a list page, then its next page.
+
+        When the portal's link selectors find nothing (a changed list template), every link
+        on the page that matches the portal's URL patterns is used instead.
+        """
         response = self._decoded(response)
-        for url in self.links(response, "article_links"):
-            if self.portal.is_article_url(url):
-                yield scrapy.Request(url, callback=self.parse_article, meta={PAGE_KIND: "article"})
-        for url in self.links(response, "next_page"):
-            if self.portal.is_list_url(url):
-                yield self.list_request(url)
+        articles = [u for u in self.links(response, "article_links") if self.portal.is_article_url(u)]
+        if not articles:
+            every = (response.urljoin(h) for h in response.xpath("//a/@href").getall())
+            articles = self.fallback("article_links", [u for u in every if self.portal.is_article_url(u)]) or []
+        for url in dict.fromkeys(articles):
+            yield scrapy.Request(url, callback=self.parse_article, meta={PAGE_KIND: "article"})
+        pages = [u for u in self.links(response, "next_page") if self.portal.is_list_url(u)]
+        if not pages and self.selectors["next_page"] != NEXT_PAGE_LINKS:
+            found = (response.urljoin(h) for h in response.xpath(NEXT_PAGE_LINKS).getall())
+            pages = self.fallback("next_page", [u for u in found if self.portal.is_list_url(u)]) or []
+        for url in pages:
+            yield self.list_request(url)
 
     def parse_article(self, response: Response) -> Iterator[Article]:
+        """Hand the page's raw parts to the pipelines; a selector that finds nothing falls
+        back to the generic finders of :mod:`spiders.heuristics` (stat ``extract/fallback/<part>``)."""
         response = self._decoded(response)
+        body = self.first(response, "body") or self.fallback("body", heuristics.find_body(response))
+        title = self.text(response, "title") or self.fallback("title", heuristics.find_title(response, body))
+        meta = "\n".join(filter(None, (text_of(s, " ") for s in self.select(response, "meta"))))
+        crumb = self.text(response, "breadcrumb", " ")
         yield Article(
             url=self.canonical_url(response.url),
             portal=self.portal.name,
             template=self.name,
-            title=self.text(response, "title"),
+            title=title,
             subtitle=self.text(response, "subtitle"),
-            tags=[t for t in (text_of(s) for s in self.select(response, "tags")) if t],
+            tags=[t for t in (text_of(s) for s in self.select(response, "tags")) if t]
+            or self.fallback("tags", heuristics.find_tags(response)) or [],
             crawled_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             raw={
-                "breadcrumb_text": self.text(response, "breadcrumb", " "),
-                "meta_text": "\n".join(filter(None, (text_of(s, " ") for s in self.select(response, "meta")))),
-                "body_html": self.select(response, "body").get(),
+                "breadcrumb_text": crumb or self.fallback("breadcrumb", heuristics.find_breadcrumb(response)),
+                "meta_text": meta or self.fallback("meta", heuristics.find_meta(response, body)),
+                "head_date": heuristics.find_head_date(response),
+                "body_html": body.get() if body is not None else None,
+                "footer_lines": heuristics.find_footer_lines(response, body),
                 "fetched_url": response.url,
             },
         )
+
+    def fallback(self, part: str, found: Any) -> Any:
+        """Count (stat ``extract/fallback/<part>``) and return what a generic finder found."""
+        if found:
+            self.crawler.stats.inc_value(f"extract/fallback/{part}")
+            self.logger.debug("%s: no %s selector matched; found one generically", self.portal.name, part)
+        return found or None
 
     # --- selection helpers -------------------------------------------------------------
 
@@ -117,6 +143,11 @@ class PortalSpider(scrapy.Spider):
         if not spec:
             return SelectorList([])
         return response.xpath(spec) if spec.startswith(("/", "(")) else response.css(spec)
+
+    def first(self, response: Response, key: str) -> scrapy.Selector | None:
+        """The first node selector ``key`` selects, or None."""
+        found = self.select(response, key)
+        return found[0] if found else None
 
     def text(self, response: Response, key: str, sep: str = "") -> str | None:
         """Whitespace-collapsed text of the first node ``key`` selects, or None."""

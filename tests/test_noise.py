@@ -43,6 +43,7 @@ def test_each_dom_rule_removes_its_widget_and_keeps_the_article(rule, widget):
     ("【字体：大 中 小】", "font_switch"), ("浏览次数： 【字体：", "font_switch"),
     ("关闭本页 【打印正文】", "print_close"), ("浏览次数：1024", "view_counter"),
     ("Top", "back_to_top"), ("返回顶部", "back_to_top"), ("none", "placeholder"),
+    ("您的位置： 首页 >新闻中心>政工简讯", "breadcrumb"), ("2024-07-08 15:44:44", "render_clock"),
 ])
 def test_each_line_rule(line, rule):
     assert line_rule(line) == rule
@@ -64,6 +65,8 @@ def test_each_stop_rule(line, rule):
     "党员更要有担当", "Top secret documents were not involved.", "刷新纪录的一年",
     "女儿在视频通话中最常问的一句话是：“你什么时候回家？”", "作者单位：四川大学",
     "关闭本页面的广告后，居民们才看到通知。", "none of the above",
+    "2022年9月16日", "四川省地方志工作办公室 2022年9月16日",  # a document's signature date
+    "时间就是生命，来源于群众的智慧。",
 ])
 def test_article_lines_are_not_noise(line):
     assert line_rule(line) is None and stop_rule(line) is None
@@ -80,6 +83,15 @@ def test_stop_line_ends_the_article_and_footer_meta_is_kept():
                    "<p>终审：何晓波</p><p>分享到：</p>")
     assert cleaned.paragraphs == ["正文。"]
     assert cleaned.footer == ["来源： 四川省地方志工作办公室", "终审：何晓波"]
+
+
+def test_a_meta_line_inside_a_loose_body_moves_to_the_footer():
+    cleaned = body("<p>2024-07-08 15:44:44</p><p>来源：四川省地方志工作办公室 发布时间：2022-09-16 08:35:31 浏览次数：</p>"
+                   "<p>发布时间：2023-12-29 08:49:11</p><p>正文。</p>")
+    assert cleaned.paragraphs == ["正文。"]
+    assert cleaned.footer == ["来源：四川省地方志工作办公室 发布时间：2022-09-16 08:35:31 浏览次数：",
+                              "发布时间：2023-12-29 08:49:11"]
+    assert cleaned.rules["meta_line"] == 2 and cleaned.rules["render_clock"] == 1
 
 
 def test_trailing_author_and_editor_lines_move_to_the_footer():

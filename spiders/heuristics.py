@@ -1,0 +1,270 @@
+"""Find an article's parts on a page no selector was written for.
+
+Portal selectors are exact but brittle: a redesign, a second template on the same site,
+or an alias host serving an older skin makes them match nothing, and the crawl would
+silently emit nothing. These finders are what the spiders fall back on when a configured
+selector comes back empty. They rely on what Chinese news CMS pages share whatever their
+markup: the government-site ``<meta name="ArticleTitle">`` family, a window title that
+repeats the headline, a meta line of labels (来源：… 发布时间：…), a location bar
+(您的位置：…), and a body made of long paragraphs.
+
+Each finder takes a parsel ``Selector`` of the whole page and returns text, a node, or
+None; none raises on odd HTML. They return raw page text: the pipelines clean it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from parsel import Selector
+
+_SPACES = re.compile(r"\s+")
+#: Labels of a meta line. A short element holding one of them is meta, not prose.
+META_LABEL = re.compile(
+    r"(来源|來源|发布时间|發布時間|發佈時間|发布日期|發布日期|时间|時間|日期|作者|记者|記者)\s*[:：]"
+)
+#: A line that starts with a full date (2020-02-21 09:21, 2022年09月28日): a bare date line.
+DATE_LEAD = re.compile(r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
+#: Labels of the lines below an article (作者/责任编辑/终审…), which belong in its fields.
+FOOTER_LABEL = re.compile(r"^\s*[(（]?\s*(作者|责任编辑|責任編輯|编辑|編輯|终审|終審|审核|審核|来源|來源)\s*[:：]")
+_TAGS_LEAD = re.compile(r"^\s*(关键词|关键字|關鍵詞|标签|標籤|Tags?)\s*(浏览|瀏覽)?\s*[:：]", re.I)
+_CRUMB_LEAD = re.compile(r"^\s*(您的位置|你的位置|当前位置|當前位置|所在位置|位置)\s*[:：]")
+_CRUMB_CLASS = re.compile(r"crumb|position|location|place|weizhi|dqwz|mianbao", re.I)
+#: Class/id tokens of site chrome (a logo's or a menu's heading is not the headline).
+_CHROME_TOKEN = re.compile(r"^(logo|nav|navbar|menu|header|head|banner|footer|foot|top|topbar)([-_]|$)", re.I)
+_TITLE_CLASS = re.compile(r"title|biaoti|headline|(^|[-_\s])(tit|bt)([-_\s]|$)", re.I)
+_WINDOW_SPLIT = re.compile(r"\s*(?:[-_|—–]|::)\s*")
+#: Head metas that give the publish time (government-site standard, Open Graph, CMS habits).
+_HEAD_DATE_NAMES = ("PubDate", "pubdate", "publishdate", "PublishDate", "firstpublishedtime",
+                    "article:published_time", "og:release_date")
+_BLOCK_TAGS = {
+    "p", "div", "td", "th", "tr", "table", "tbody", "section", "article", "main", "ul", "ol", "li",
+    "dl", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "center", "form",
+    "header", "footer", "nav", "aside", "figure", "figcaption", "pre",
+}
+_SKIP_TAGS = {"script", "style", "noscript", "template", "textarea", "select", "a", "button"}
+_HEADING_RANK = {"h1": 4, "h2": 3, "h3": 2, "h4": 1}
+#: A paragraph shorter than this (in characters) is a caption, label or link, not prose.
+MIN_PARAGRAPH = 20
+
+
+def text_of(node: Any, sep: str = " ") -> str:
+    """Whitespace-collapsed text of an lxml element or a parsel Selector.
+
+    Text nodes are joined with ``sep``: a space where elements carry separate values
+    (meta, breadcrumb), nothing for headlines (inline tags must not split words).
+    """
+    root = getattr(node, "root", node)
+    if not isinstance(getattr(root, "tag", None), str):
+        return ""
+    return _SPACES.sub(" ", sep.join(root.itertext())).strip()
+
+
+def head_meta(page: Selector, *names: str) -> str | None:
+    """The first non-empty ``<meta name|property=…>`` content among ``names``."""
+    for name in names:
+        for value in page.xpath("//meta[@name=$n or @property=$n]/@content", n=name).getall():
+            if value.strip():
+                return _SPACES.sub(" ", value).strip()
+    return None
+
+
+def find_head_date(page: Selector) -> str | None:
+    """The publish time a page states in its head metas (``PubDate`` and kin)."""
+    return head_meta(page, *_HEAD_DATE_NAMES)
+
+
+def find_body(page: Selector) -> Selector | None:
+    """The element holding the article's paragraphs, by a readability-style vote.
+
+    Every block with at least MIN_PARAGRAPH characters of prose of its own (text not in
+    links, not in nested blocks) votes its length for its parent and half of it for its
+    grandparent; a block whose own text is long also votes for itself (paragraphs split by
+    ``<br>`` in one div). Navigation, related lists and footers are links or short lines
+    and hardly vote. Ties go to the deeper element, the tighter fit.
+    """
+    body = page.xpath("//body")
+    if not body:
+        return None
+    votes: dict[Any, float] = {}
+    for element in body[0].root.iter():
+        if not isinstance(element.tag, str) or element.tag not in _BLOCK_TAGS or _excluded(element):
+            continue
+        own = own_prose(element)
+        length = len(_SPACES.sub("", own))
+        if length < MIN_PARAGRAPH or META_LABEL.search(own) or _in_chrome(element):
+            continue  # a meta line, a footer's address block: no paragraphs
+        if element.tag != "p":
+            votes[element] = votes.get(element, 0.0) + length
+        parent = element.getparent()
+        for weight in (1.0, 0.5):
+            if parent is None or parent.tag in ("body", "html"):
+                break
+            votes[parent] = votes.get(parent, 0.0) + weight * length
+            parent = parent.getparent()
+    if not votes:
+        return None
+    best = max(votes, key=lambda e: (votes[e], _depth(e)))
+    return Selector(root=best, type="html")
+
+
+def own_prose(element: Any) -> str:
+    """Text of ``element`` outside links, scripts and nested blocks (inline markup kept)."""
+    parts = [element.text or ""]
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag and tag not in _BLOCK_TAGS and tag not in _SKIP_TAGS:
+            parts.append(own_prose(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _excluded(element: Any) -> bool:
+    return any(isinstance(a.tag, str) and a.tag in _SKIP_TAGS for a in element.iterancestors())
+
+
+def _depth(element: Any) -> int:
+    return sum(1 for _ in element.iterancestors())
+
+
+def find_meta(page: Selector, body: Selector | None) -> str:
+    """Meta-line texts above the article text: short elements holding labels (来源：…)
+    or starting with a date (2020-02-21 09:21).
+
+    Read in document order up to the first paragraph of prose inside ``body`` (a loose
+    body container may hold the meta line too); the innermost matching element is taken,
+    one per line, so the meta line's own container is used and not the whole page. The
+    date stage tells a page-render clock from the publish date by the labels.
+    """
+    root = page.xpath("//body")
+    if not root:
+        return ""
+    body_root = body.root if body is not None else None
+    lines: list[str] = []
+    for element in root[0].root.iter():
+        if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS or _excluded(element):
+            continue
+        own = own_prose(element)
+        labelled = META_LABEL.search(own) or (DATE_LEAD.match(own) and len(own.strip()) <= 60)
+        if not labelled and body_root is not None and len(_SPACES.sub("", own)) >= MIN_PARAGRAPH \
+                and _within(element, body_root):
+            break
+        if labelled:
+            text = text_of(element)
+            if len(text) <= 200 and not any(text in line for line in lines):
+                lines = [line for line in lines if line not in text]
+                lines.append(text)
+    return "\n".join(lines)
+
+
+def _within(element: Any, ancestor: Any) -> bool:
+    return element is ancestor or any(a is ancestor for a in element.iterancestors())
+
+
+def find_title(page: Selector, body: Selector | None = None) -> str | None:
+    """The headline: standard head metas, else the heading above the body that ranks best.
+
+    Candidates are headings and title-classed elements above the body, outside the site's
+    chrome (logo, navigation, header). A candidate the window title repeats wins; then
+    heading rank (h1 > h2 …); then nearness to the body. Last resort: the window title's
+    longest part.
+    """
+    found = head_meta(page, "ArticleTitle", "og:title")
+    if found:
+        return found
+    window = _SPACES.sub(" ", page.xpath("//head/title/text()").get() or "").strip()
+    body_root = body.root if body is not None else None
+    candidates: list[tuple[tuple[bool, int, bool, int], str]] = []
+    root = page.xpath("//body")
+    elements = list(root[0].root.iter()) if root else []
+    for position, element in enumerate(elements):
+        if body_root is not None and element is body_root:
+            break
+        if not isinstance(element.tag, str) or _excluded(element) or _in_chrome(element):
+            continue
+        rank = _HEADING_RANK.get(element.tag, 0)
+        if not rank and _TITLE_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            rank = 2
+        text = text_of(element, "")
+        if not rank or not 4 <= len(text) <= 120:
+            continue
+        # Column headings (市委会要闻) are short; headlines rarely are.
+        key = (len(text) >= 6 and text in window, rank, len(text) >= 8, position)
+        candidates.append((key, text))
+    if candidates:
+        return max(candidates)[1]
+    parts = [p for p in _WINDOW_SPLIT.split(window) if p]
+    return max(parts, key=len) if parts else None
+
+
+def _in_chrome(element: Any) -> bool:
+    for node in (element, *element.iterancestors()):
+        tokens = f"{node.get('class', '')} {node.get('id', '')}".split()
+        if any(_CHROME_TOKEN.match(token) for token in tokens):
+            return True
+    return False
+
+
+def find_breadcrumb(page: Selector) -> str | None:
+    """Text of the location bar (您的位置：首页 > …), found by its lead words or its class."""
+    root = page.xpath("//body")
+    if not root:
+        return None
+    elements = [e for e in root[0].root.iter() if isinstance(e.tag, str) and e.tag not in _SKIP_TAGS]
+    for element in elements:
+        if _CRUMB_LEAD.match(own_prose(element)):
+            text = text_of(element)
+            if len(text) < 300:
+                return text
+    for element in elements:
+        if _CRUMB_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            text = text_of(element)
+            if 2 <= len(text) < 300:
+                return text
+    return None
+
+
+def find_footer_lines(page: Selector, body: Selector | None) -> list[str]:
+    """Short 作者/责任编辑/终审/来源 lines right below the body, which belong in fields.
+
+    Scans the elements after the body in document order and stops at the first long
+    prose (a related-story list) or after a screenful of elements.
+    """
+    if body is None:
+        return []
+    lines: list[str] = []
+    for count, element in enumerate(body.root.itersiblings()):
+        if count > 12:
+            break
+        for node in element.iter():
+            if not isinstance(node.tag, str) or node.tag in _SKIP_TAGS:
+                continue
+            own = own_prose(node)
+            if FOOTER_LABEL.match(own):
+                text = text_of(node)
+                if len(text) <= 60 and text not in lines:
+                    lines.append(text)
+            elif len(_SPACES.sub("", own)) >= MIN_PARAGRAPH:
+                return lines
+    return lines
+
+
+def find_tags(page: Selector) -> list[str]:
+    """Texts of the links in a keyword row (关键词：<a>…</a> <a>…</a>)."""
+    root = page.xpath("//body")
+    if not root:
+        return []
+    for element in root[0].root.iter():
+        if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
+            continue
+        if not _TAGS_LEAD.match(own_prose(element)):
+            continue
+        row = element
+        for _ in range(2):  # the label may sit in its own <li>/<span> beside the links
+            if row.find(".//a") is not None or row.getparent() is None:
+                break
+            row = row.getparent()
+        tags = [text_of(a, "") for a in row.iter("a")]
+        return list(dict.fromkeys(t for t in tags if 0 < len(t) <= 20))
+    return []

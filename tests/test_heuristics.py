@@ -1,0 +1,104 @@
+"""The generic finders stand in for a portal's selectors when a site changes its markup.
+
+Every saved article of every archive is extracted twice: with its portal's selectors, and
+with a copy of the portal file whose ``[selectors]`` table is gone. Both must give the
+same item, so a redesign that breaks the selectors does not break the crawl.
+"""
+
+import re
+import shutil
+
+import pytest
+
+from govnews.extract import extract_file, item_from_page, make_crawler
+from portals import available_portals, load_portal
+from tests.archives import FIXTURES, manifest
+from tests.crawling import ROOT
+
+FIELDS = ("title", "breadcrumb", "source", "author", "editor", "published_at", "date_precision",
+          "body", "images", "tags", "script", "flags")
+
+
+@pytest.fixture(scope="module")
+def bare_portals(tmp_path_factory):
+    """Portal files without selectors (list/article URL patterns and the rest kept)."""
+    folder = tmp_path_factory.mktemp("bare_portals")
+    for name in available_portals():
+        toml = (ROOT / "portals" / f"{name}.toml").read_text(encoding="utf-8")
+        (folder / f"{name}.toml").write_text(re.sub(r"\n\[selectors\].*?(?=\n\[|\Z)", "\n", toml, flags=re.S),
+                                             encoding="utf-8")
+        shutil.copy(ROOT / "seeds" / f"{name}.txt", folder / f"{name}.txt")
+    return folder
+
+
+def saved_articles():
+    for portal in available_portals():
+        config = load_portal(portal)
+        for entry in manifest(portal)["responses"]:
+            if entry.get("status", 200) == 200 and config.is_article_url(entry["url"]):
+                yield pytest.param(portal, entry, id=f"{portal}:{entry['file']}")
+
+
+@pytest.mark.parametrize("portal, entry", list(saved_articles()))
+def test_generic_finders_give_the_item_the_selectors_give(portal, entry, bare_portals):
+    page = FIXTURES / portal / entry["file"]
+    configured = extract_file(page, portal, entry["url"])
+    generic = extract_file(page, portal, entry["url"], {"PORTALS_DIR": str(bare_portals)})
+    for name in FIELDS:
+        assert getattr(generic, name) == getattr(configured, name), name
+
+
+def test_a_fallback_is_counted(bare_portals):
+    crawler = make_crawler("whrx", {"PORTALS_DIR": str(bare_portals)})
+    entry = next(e for e in manifest("whrx")["responses"] if e.get("seed"))
+    item_from_page(crawler, entry["url"], (FIXTURES / "whrx" / entry["file"]).read_bytes(), "gbk")
+    stats = crawler.stats.get_stats()
+    assert {k: v for k, v in stats.items() if k.startswith("extract/fallback/")} == {
+        "extract/fallback/body": 1, "extract/fallback/title": 1, "extract/fallback/meta": 1,
+        "extract/fallback/breadcrumb": 1, "extract/fallback/tags": 1}
+
+
+PAGE = """<html><head><title>市委会召开专题会议部署工作-民进某市委会</title>
+<meta name="PubDate" content="2022-09-16 08:35"></head><body>
+<div class="header"><h1 class="logo"><a href="/"><img src="logo.png" alt="民进某市委会"></a></h1>
+<ul class="nav"><li><a href="/news/">新闻浏览</a></li></ul></div>
+<div class="main"><div class="side"><h2>市委会要闻</h2></div>
+<div class="crumbs">您的位置：<a href="/">首页</a> &gt; <a href="/news/">新闻浏览</a></div>
+<h2 class="art-title">市委会召开专题<span>会议</span>部署工作</h2>
+<div class="info"><span>来源：市委会办公室</span> | <span>时间：2022-09-16</span></div>
+<div class="text">第一段正文，市委会召开专题会议，研究部署下一阶段的重点工作任务。<br>
+第二段正文，会议要求各级组织认真贯彻落实，确保各项工作取得实效。<br></div>
+<p class="editor">责任编辑：朱某</p>
+<div class="keywords">关键词：<a href="/t/1">专题会议</a> <a href="/t/2">部署</a></div>
+<div class="footer">Copyright 民进某市委会 地址：某市某路1号</div></body></html>"""
+
+
+def test_generic_finders_on_a_page_of_unknown_markup():
+    from parsel import Selector
+
+    from spiders import heuristics
+
+    page = Selector(text=PAGE)
+    body = heuristics.find_body(page)
+    assert body.attrib["class"] == "text"  # paragraphs split by <br> in one div
+    assert heuristics.find_title(page, body) == "市委会召开专题会议部署工作"  # not the logo, not the sidebar
+    assert heuristics.find_meta(page, body) == "来源：市委会办公室 | 时间：2022-09-16"
+    assert heuristics.find_breadcrumb(page) == "您的位置： 首页 > 新闻浏览"
+    assert heuristics.find_head_date(page) == "2022-09-16 08:35"
+    assert heuristics.find_footer_lines(page, body) == ["责任编辑：朱某"]
+    assert heuristics.find_tags(page) == ["专题会议", "部署"]
+
+
+def test_generic_finders_never_raise_on_empty_or_broken_pages():
+    from parsel import Selector
+
+    from spiders import heuristics
+
+    for text in ("<html></html>", "<p>只有一句", "<html><body><a>链接</a></body></html>", "\x00<<<"):
+        page = Selector(text=text)
+        body = heuristics.find_body(page)
+        heuristics.find_title(page, body)
+        heuristics.find_meta(page, body)
+        heuristics.find_breadcrumb(page)
+        heuristics.find_footer_lines(page, body)
+        assert heuristics.find_tags(page) == []
