@@ -22,10 +22,16 @@ from portals import load_configured_portal
 from spiders.base import PortalSpider
 
 
+#: Stages a single page skips: one page is a duplicate of nothing, and examining it must
+#: not read or write the user's crawl state.
+STATEFUL_PIPELINES = ("pipelines.dedupe.DedupePipeline",)
+
+
 def make_crawler(portal: str, settings: dict[str, Any] | None = None) -> Crawler:
     """A configured crawler (stats, settings) for ``portal``'s template spider."""
     base: Settings = get_project_settings()
-    base.setdict(settings or {}, priority="cmdline")
+    pipelines = {**base.getdict("ITEM_PIPELINES"), **dict.fromkeys(STATEFUL_PIPELINES)}
+    base.setdict({"ITEM_PIPELINES": pipelines, "STATS_FILE": None, **(settings or {})}, priority="cmdline")
     config = load_configured_portal(portal, base)
     spidercls = get_spider_loader(base).load(config.template)
     crawler = Crawler(spidercls, base, init_reactor=True)

@@ -1,16 +1,25 @@
-"""One feed file shared by every crawler of a ``crawlall`` run.
+"""Feed files that hold every item the crawl state records, even after a kill.
 
-Scrapy's FeedExporter is per crawler: several crawlers writing one file would interleave
-partial lines. ``crawlall`` instead owns the files named by -o/-O and writes each item
-from the single reactor thread, through Scrapy's own item exporters.
+The dedupe stage records an article as seen once its feed has written it, so a written
+item must reach the file at once: a buffered item lost with the process would never be
+fetched again. :class:`SharedFeed` (``crawlall``) flushes after each item;
+:class:`DurableFileFeedStorage` does the same for Scrapy's own feeds (``scrapy crawl -o``).
+
+One feed file is shared by every crawler of a ``crawlall`` run: Scrapy's FeedExporter is
+per crawler, and several crawlers writing one file would interleave partial lines.
+``crawlall`` instead owns the files named by -o/-O and writes each item from the single
+reactor thread, through Scrapy's own item exporters.
 """
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
+from scrapy import Spider
 from scrapy.exporters import BaseItemExporter
+from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
@@ -42,3 +51,20 @@ class SharedFeed:
     def close(self) -> None:
         self.exporter.finish_exporting()
         self.file.close()
+
+
+class _FlushingWriter(io.BufferedWriter):
+    """A buffered file that hands every write to the OS at once."""
+
+    def write(self, data: Any) -> int:
+        written = super().write(data)
+        self.flush()
+        return written
+
+
+class DurableFileFeedStorage(FileFeedStorage):
+    """Scrapy's local file storage, flushed per write (Scrapy's file is buffered)."""
+
+    def open(self, spider: Spider) -> IO[bytes]:
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        return _FlushingWriter(io.FileIO(self.path, self.write_mode))

@@ -1,5 +1,7 @@
 """Scrapy settings for govnews. Polite by default: robots.txt, AutoThrottle, honest UA."""
 
+from govnews.items import EXPORT_FIELDS as article_fields  # lowercase: not a setting
+
 BOT_NAME = "govnews"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -35,8 +37,23 @@ ITEM_PIPELINES = {
     "pipelines.script.ScriptPipeline": 200,
     "pipelines.meta.MetaPipeline": 300,
     "pipelines.dates.DatePipeline": 400,
-    "pipelines.validate.ValidatePipeline": 900,
+    # Validate before dedupe, so garbage never enters the crawl state.
+    "pipelines.validate.ValidatePipeline": 700,
+    "pipelines.dedupe.DedupePipeline": 800,
 }
+SPIDER_MIDDLEWARES = {
+    # Nearest the spider: known articles are dropped before anything counts them.
+    "govnews.incremental.IncrementalMiddleware": 950,
+}
+
+# Crawl state (SQLite, see govnews/state.py): articles seen, body hashes, near-dup index.
+STATE_DIR = "state"
+# True: emit later duplicates with duplicate_of set; False: drop them (counted in stats).
+KEEP_DUPLICATES = False
+# Re-fetch articles first seen less than this many days ago (pages corrected later); 0: never.
+REFRESH_DAYS = 0
+# Estimated Jaccard of two bodies' 5-grams at and above which they are near duplicates.
+NEAR_DUPLICATE_THRESHOLD = 0.5
 
 # Portal files and seed lists: the project's portals/ and seeds/ unless these name others.
 PORTALS_DIR = None
@@ -45,13 +62,15 @@ SEEDS_DIR = None
 # Width folding of full-width ASCII forms (Ａ，：！ → A,:!) in every text field.
 FOLD_WIDTH = True
 
-FEEDS = {}
-FEED_EXPORT_ENCODING = "utf-8"
-FEED_EXPORT_FIELDS = None  # set from govnews.items.EXPORT_FIELDS below
-REQUEST_FINGERPRINTER_CLASS = "govnews.fingerprint.CanonicalFingerprinter"
-LOG_LEVEL = "INFO"
-
-from govnews.items import EXPORT_FIELDS as _EXPORT_FIELDS  # noqa: E402
-
-FEED_EXPORT_FIELDS = _EXPORT_FIELDS
+# Per-portal stats of each run, as JSON (govnews/statsfile.py); None: not written.
 STATS_FILE = "output/stats.json"
+EXTENSIONS = {"govnews.statsfile.StatsFile": 500}
+
+FEEDS = {}
+# Local feed files flushed per item: a killed crawl keeps every item the state recorded.
+FEED_STORAGES = {"": "govnews.feeds.DurableFileFeedStorage", "file": "govnews.feeds.DurableFileFeedStorage"}
+FEED_EXPORT_ENCODING = "utf-8"
+FEED_EXPORT_FIELDS = article_fields  # every Article field but the internal hand-over
+REQUEST_FINGERPRINTER_CLASS = "govnews.fingerprint.CanonicalFingerprinter"
+DUPEFILTER_CLASS = "govnews.dupefilter.RunDupeFilter"
+LOG_LEVEL = "INFO"

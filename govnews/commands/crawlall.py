@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from scrapy import signals
@@ -12,6 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
 from govnews.feeds import SharedFeed
+from govnews.state import StateError, StateStore
 from portals import PortalError, available_portals, load_configured_portal
 
 
@@ -39,7 +39,10 @@ class Command(BaseRunSpiderCommand):
         )
         try:
             portals = [load_configured_portal(name, self.settings) for name in names]
-        except PortalError as exc:
+            # Opened once for all crawlers: a bad state file is one clear line, not a
+            # traceback per crawler; the crawlers share this store (StateStore.open_dir).
+            state = StateStore.open_dir(self.settings.get("STATE_DIR") or "state")
+        except (PortalError, StateError) as exc:
             raise UsageError(str(exc), print_help=False) from exc
         feeds = [SharedFeed(uri, options, self.settings) for uri, options in self.feeds.items()]
 
@@ -56,11 +59,10 @@ class Command(BaseRunSpiderCommand):
         self.crawler_process.start()
         for feed in feeds:
             feed.close()
+        state.close()
 
-        summary = {name: crawler.stats.get_stats() for name, crawler in crawlers}
-        for name, stats in summary.items():
-            print(summary_line(name, stats))
-        write_stats(self.settings.get("STATS_FILE"), summary)
+        for name, crawler in crawlers:
+            print(summary_line(name, crawler.stats.get_stats()))
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1
 
@@ -73,18 +75,7 @@ def summary_line(portal: str, stats: dict) -> str:
         + stats.get("downloader/exception_count", 0)
     )
     return (
-        f"{portal}: pages={stats.get('response_received_count', 0)}"
+        f"{portal}: pages={stats.get('downloader/response_count', 0)}"
         f" articles={stats.get('item_scraped_count', 0)}"
         f" dropped={stats.get('item_dropped_count', 0)} errors={errors}"
-    )
-
-
-def write_stats(path: str | None, summary: dict[str, dict]) -> None:
-    """Per-portal Scrapy stats as JSON, for schedulers, dashboards and tests."""
-    if not path:
-        return
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(
-        json.dumps(summary, ensure_ascii=False, indent=1, sort_keys=True, default=str),
-        encoding="utf-8",
     )

@@ -1,0 +1,1 @@
+"""Benchmarks (``make bench`` or ``.venv/bin/python -m benchmarks --help``)."""

@@ -1,0 +1,98 @@
+"""Scheduled runs cost what is new, not what the site holds.
+
+A spider middleware between the template spiders and the scheduler. On a list page it
+drops article requests the crawl state already holds (``incremental/skipped``), and when a
+whole list page held nothing new on a portal whose lists run newest first, it drops the
+next-page request too (``incremental/stopped``): everything older was crawled before. That
+holds only for articles seen before the last crawl of the portal that ran to its end (the
+``crawls`` table): a run killed after list page 1 never reached the older pages.
+``REFRESH_DAYS = N`` re-fetches articles first seen less than N days ago, for pages that
+get corrected after publication.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+
+from govnews.state import StateStore
+from spiders.base import PAGE_KIND
+
+
+class IncrementalMiddleware:
+    def __init__(self, crawler: Crawler, store: StateStore, refresh_days: float) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.store = store
+        self.refresh_days = refresh_days
+        self.crawl_id: int | None = None
+        #: When the last crawl of this portal that ran to its end finished (None: never).
+        self.complete_until: str | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "IncrementalMiddleware":
+        if not crawler.settings.getbool("INCREMENTAL", True):
+            raise NotConfigured
+        store = StateStore.open_dir(crawler.settings.get("STATE_DIR") or "state")
+        middleware = cls(crawler, store, crawler.settings.getfloat("REFRESH_DAYS", 0))
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def is_known(self, url: str) -> bool:
+        """True when the article at canonical ``url`` was crawled and needs no refresh."""
+        first_seen = self.store.first_seen(url)
+        if first_seen is None:
+            return False
+        if self.refresh_days <= 0:
+            return True
+        age = datetime.now(timezone.utc) - datetime.fromisoformat(first_seen)
+        return age >= timedelta(days=self.refresh_days)
+
+    def crawled_before(self, url: str) -> bool:
+        """True when ``url`` was seen before the last complete crawl of the portal ended."""
+        first_seen = self.store.first_seen(url)
+        return first_seen is not None and self.complete_until is not None and first_seen <= self.complete_until
+
+    def process_spider_output(self, response: Response, result: Iterable[Any], spider: Spider) -> Iterator[Any]:
+        yield from self._filter(response, list(result), spider)
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any], spider: Spider | None = None
+    ) -> AsyncIterator[Any]:
+        collected = [entry async for entry in result]
+        for entry in self._filter(response, collected, spider or self.crawler.spider):
+            yield entry
+
+    def _filter(self, response: Response, output: list[Any], spider: Spider) -> Iterator[Any]:
+        if response.meta.get(PAGE_KIND) != "list":
+            yield from output
+            return
+        articles = [r for r in output if isinstance(r, Request) and r.meta.get(PAGE_KIND) == "article"]
+        known = {id(r) for r in articles if self.is_known(spider.canonical_url(r.url))}
+        nothing_new = bool(articles) and len(known) == len(articles)
+        stop = (nothing_new and spider.portal.list_order == "newest_first"
+                and all(self.crawled_before(spider.canonical_url(r.url)) for r in articles))
+        for entry in output:
+            if id(entry) in known:
+                self.stats.inc_value("incremental/skipped")
+                continue
+            if stop and isinstance(entry, Request) and entry.meta.get(PAGE_KIND) == "list":
+                self.stats.inc_value("incremental/stopped")
+                continue
+            yield entry
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.complete_until = self.store.last_finished(spider.portal.name)
+        self.crawl_id = self.store.begin_crawl(spider.portal.name)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if reason == "finished" and self.crawl_id is not None:
+            self.store.finish_crawl(self.crawl_id)
+        self.store.close()

@@ -1,0 +1,245 @@
+"""The crawl state: what earlier runs saw, in one SQLite file a user can read.
+
+``<STATE_DIR>/crawl.sqlite3`` in WAL mode. Every write is its own transaction, committed at
+once (a commit per item), so a crawl killed at any moment leaves every recorded article on
+disk; ``synchronous=NORMAL`` keeps that across a process kill, though not across a power
+cut (which loses the last commits, never consistency). Other processes see each commit.
+
+Tables (``sqlite3 state/crawl.sqlite3 '.schema'``)::
+
+    articles                    one row per article URL emitted or dropped as a duplicate
+      url           TEXT PRIMARY KEY   canonical article URL
+      portal        TEXT NOT NULL      portal name (portals/<portal>.toml)
+      first_seen    TEXT NOT NULL      ISO 8601 UTC, when it was first recorded
+      last_seen     TEXT NOT NULL      ISO 8601 UTC, when it was last fetched
+      content_hash  TEXT NOT NULL      SHA-256 of the normalized body (pipelines.dedupe)
+      duplicate_of  TEXT               canonical URL it duplicates; NULL: it is canonical
+      (index articles_content_hash on content_hash)
+
+    crawls                      one row per spider run of a portal
+      id            INTEGER PRIMARY KEY
+      portal        TEXT NOT NULL
+      started       TEXT NOT NULL      ISO 8601 UTC
+      finished      TEXT               ISO 8601 UTC; NULL: killed, stopped or still running
+
+    minhash_signatures          near-duplicate index: canonical articles only
+      doc           INTEGER PRIMARY KEY
+      url           TEXT UNIQUE NOT NULL   key given to NearDuplicateIndex.add (the URL)
+      signature     BLOB NOT NULL      128 little-endian uint32 MinHash values
+
+    minhash_bands               LSH buckets: 32 bands of 4 signature values each
+      band          INTEGER            0–31
+      bucket        INTEGER            64-bit hash of the band's 4 values
+      doc           INTEGER            → minhash_signatures.doc (ON DELETE CASCADE)
+      PRIMARY KEY (band, bucket, doc)
+
+For example ``SELECT portal, count(*), max(last_seen) FROM articles GROUP BY portal`` or
+``SELECT url, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+FILENAME = "crawl.sqlite3"
+SCHEMA_VERSION = 1
+#: ``PRAGMA application_id``: tells a govnews state from some other SQLite file.
+APPLICATION_ID = 0x676E7331  # "gns1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    url TEXT PRIMARY KEY,
+    portal TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    duplicate_of TEXT
+);
+CREATE INDEX IF NOT EXISTS articles_content_hash ON articles(content_hash);
+CREATE TABLE IF NOT EXISTS crawls (
+    id INTEGER PRIMARY KEY,
+    portal TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT
+);
+CREATE TABLE IF NOT EXISTS minhash_signatures (
+    doc INTEGER PRIMARY KEY,
+    url TEXT UNIQUE NOT NULL,
+    signature BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS minhash_bands (
+    band INTEGER NOT NULL,
+    bucket INTEGER NOT NULL,
+    doc INTEGER NOT NULL REFERENCES minhash_signatures(doc) ON DELETE CASCADE,
+    PRIMARY KEY (band, bucket, doc)
+) WITHOUT ROWID;
+"""
+
+
+class StateError(RuntimeError):
+    """The state file cannot be used; the message names it and says what to do."""
+
+
+def utc_now() -> str:
+    """ISO 8601 UTC with microseconds: sorts as text, parses with ``fromisoformat``."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+class StateStore:
+    """One open state file. Use :meth:`open_dir`, and :meth:`close` once per open."""
+
+    #: Open stores by file path: every crawler of a process shares one connection, so
+    #: the five crawlers of ``crawlall`` dedupe against each other within a run.
+    _registry: dict[Path, StateStore] = {}
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.users = 1
+        self.connection = _connect(path)
+
+    @classmethod
+    def open_dir(cls, directory: str | Path) -> StateStore:
+        """The store of ``<directory>/crawl.sqlite3``, shared within the process."""
+        path = (Path(directory) / FILENAME).resolve()
+        store = cls._registry.get(path)
+        if store is None:
+            store = cls._registry[path] = cls(path)
+        else:
+            store.users += 1
+        return store
+
+    def close(self) -> None:
+        """Release one :meth:`open_dir`; the last release closes the file."""
+        self.users -= 1
+        if self.users == 0:
+            self.connection.close()
+            if self._registry.get(self.path) is self:
+                del self._registry[self.path]
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One commit for everything inside; nested uses join the outer transaction."""
+        outer = not self.connection.in_transaction
+        if outer:
+            self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.connection
+        except BaseException:
+            if outer:
+                self.connection.execute("ROLLBACK")
+            raise
+        if outer:
+            self.connection.execute("COMMIT")
+
+    # --- articles ------------------------------------------------------------------------
+
+    def first_seen(self, url: str) -> str | None:
+        row = self.connection.execute("SELECT first_seen FROM articles WHERE url = ?", (url,)).fetchone()
+        return row[0] if row else None
+
+    def record(self, url: str, portal: str, content_hash: str, duplicate_of: str | None = None) -> None:
+        """Remember article ``url``; met again, it keeps ``first_seen`` and updates the rest."""
+        now = utc_now()
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO articles (url, portal, first_seen, last_seen, content_hash, duplicate_of)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET last_seen = excluded.last_seen,"
+                " content_hash = excluded.content_hash, duplicate_of = excluded.duplicate_of",
+                (url, portal, now, now, content_hash, duplicate_of),
+            )
+
+    def find_hash(self, content_hash: str, exclude: str | None = None) -> str | None:
+        """Canonical URL of the earliest article with this body hash, other than ``exclude``."""
+        row = self.connection.execute(
+            "SELECT coalesce(duplicate_of, url) FROM articles WHERE content_hash = ? AND url IS NOT ?"
+            " ORDER BY first_seen LIMIT 1",
+            (content_hash, exclude),
+        ).fetchone()
+        return row[0] if row else None
+
+    # --- crawls --------------------------------------------------------------------------
+
+    def begin_crawl(self, portal: str) -> int:
+        with self.transaction() as db:
+            cursor = db.execute("INSERT INTO crawls (portal, started) VALUES (?, ?)", (portal, utc_now()))
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def finish_crawl(self, crawl_id: int) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE crawls SET finished = ? WHERE id = ?", (utc_now(), crawl_id))
+
+    def last_finished(self, portal: str) -> str | None:
+        """When the latest crawl of ``portal`` that ran to its end finished."""
+        row = self.connection.execute(
+            "SELECT max(finished) FROM crawls WHERE portal = ?", (portal,)
+        ).fetchone()
+        return row[0]
+
+    # --- near-duplicate index ------------------------------------------------------------
+
+    def put_signature(self, url: str, signature: bytes, buckets: Sequence[int]) -> None:
+        """Store (or replace) the MinHash signature of ``url`` and its band ``buckets``."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM minhash_signatures WHERE url = ?", (url,))
+            doc = db.execute(
+                "INSERT INTO minhash_signatures (url, signature) VALUES (?, ?)", (url, signature)
+            ).lastrowid
+            db.executemany(
+                "INSERT OR IGNORE INTO minhash_bands (band, bucket, doc) VALUES (?, ?, ?)",
+                [(band, bucket, doc) for band, bucket in enumerate(buckets)],
+            )
+
+    def band_matches(self, buckets: Sequence[int]) -> list[tuple[str, bytes]]:
+        """(url, signature) of every stored document sharing a band bucket, oldest first."""
+        docs: set[int] = set()
+        for band, bucket in enumerate(buckets):
+            docs.update(
+                doc for (doc,) in self.connection.execute(
+                    "SELECT doc FROM minhash_bands WHERE band = ? AND bucket = ?", (band, bucket)
+                )
+            )
+        if not docs:
+            return []
+        marks = ",".join("?" * len(docs))
+        return self.connection.execute(
+            f"SELECT url, signature FROM minhash_signatures WHERE doc IN ({marks}) ORDER BY doc",
+            sorted(docs),
+        ).fetchall()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) the state file, or raise :class:`StateError` naming it."""
+    advice = "move it away (or set STATE_DIR) to start a fresh crawl state"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, isolation_level=None, timeout=30)
+    except (OSError, sqlite3.Error) as exc:
+        raise StateError(f"crawl state {path}: cannot open: {exc}") from None
+    try:
+        application_id = db.execute("PRAGMA application_id").fetchone()[0]
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        empty = db.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0] == 0
+        if application_id != APPLICATION_ID and not empty:
+            raise StateError(f"crawl state {path}: a SQLite file of another program; {advice}")
+        if version > SCHEMA_VERSION:
+            raise StateError(f"crawl state {path}: schema version {version} is newer than this "
+                             f"govnews ({SCHEMA_VERSION}); upgrade govnews or {advice}")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.executescript(
+            f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA application_id = {APPLICATION_ID};"
+            f" PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+        )
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise StateError(f"crawl state {path}: not a usable SQLite database ({exc}); {advice}") from None
+    except StateError:
+        db.close()
+        raise
+    return db

@@ -1,0 +1,61 @@
+"""Each run's Scrapy stats, per portal, in one JSON file for schedulers, dashboards and tests.
+
+``STATS_FILE`` (default ``output/stats.json``) holds ``{portal: stats}``. A crawler writes
+its portal's entry when its spider closes and keeps the others, so ``crawlall`` (five
+crawlers in one process) and separate ``scrapy crawl`` runs per portal fill one file. The
+file is replaced atomically: a reader never sees half of it. Unset ``STATS_FILE`` to skip.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+logger = logging.getLogger(__name__)
+
+
+class StatsFile:
+    def __init__(self, crawler: Crawler, path: Path) -> None:
+        self.crawler = crawler
+        self.path = path
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "StatsFile":
+        path = crawler.settings.get("STATS_FILE")
+        if not path:
+            raise NotConfigured
+        extension = cls(crawler, Path(path))
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        portal = getattr(getattr(spider, "portal", None), "name", spider.name)
+        stats = {**self.crawler.stats.get_stats(), "finish_reason": reason}
+        write_entry(self.path, portal, stats)
+
+
+def write_entry(path: Path, key: str, stats: dict[str, Any]) -> None:
+    """Set ``key`` in the JSON object at ``path`` (created if missing or unreadable)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+    except FileNotFoundError:
+        data = {}
+    except ValueError as exc:
+        logger.warning("stats file %s unreadable (%s); starting it afresh", path, exc)
+        data = {}
+    data[key] = stats
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
+                                     prefix=f".{path.name}.") as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=1, sort_keys=True, default=str)
+    os.replace(handle.name, path)

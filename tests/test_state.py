@@ -1,0 +1,144 @@
+"""The crawl state: a real SQLite file, shared in a process, visible across processes."""
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from govnews.state import FILENAME, SCHEMA_VERSION, StateError, StateStore
+from tests.crawling import ROOT, SCRAPY
+
+
+@pytest.fixture
+def store(tmp_path):
+    opened = StateStore.open_dir(tmp_path / "state")
+    yield opened
+    if opened.users:
+        opened.close()
+
+
+def columns(db, table):
+    return [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+
+
+def test_schema_is_plain_tables_a_user_can_read(store, tmp_path):
+    db = sqlite3.connect(tmp_path / "state" / FILENAME)
+    assert columns(db, "articles") == ["url", "portal", "first_seen", "last_seen", "content_hash", "duplicate_of"]
+    assert columns(db, "crawls") == ["id", "portal", "started", "finished"]
+    assert columns(db, "minhash_signatures") == ["doc", "url", "signature"]
+    assert columns(db, "minhash_bands") == ["band", "bucket", "doc"]
+    assert "articles_content_hash" in {row[1] for row in db.execute("PRAGMA index_list(articles)")}
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_wal_mode_and_foreign_keys(store, tmp_path):
+    db = sqlite3.connect(tmp_path / "state" / FILENAME)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # persistent in the file
+    assert store.connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.connection.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+
+
+def test_every_record_is_committed_at_once_and_seen_by_another_process(store, tmp_path):
+    store.record("https://a.cn/1.html", "a", "h1")
+    assert not store.connection.in_transaction
+    other = sqlite3.connect(tmp_path / "state" / FILENAME)
+    assert other.execute("SELECT portal, content_hash FROM articles").fetchall() == [("a", "h1")]
+    code = (
+        "import sys; from govnews.state import StateStore;"
+        "s = StateStore.open_dir(sys.argv[1]); print(s.first_seen('https://a.cn/1.html'));"
+        "s.record('https://a.cn/2.html', 'a', 'h2'); s.close()"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "state")],
+                          capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip() == store.first_seen("https://a.cn/1.html")
+    assert store.first_seen("https://a.cn/2.html") is not None
+
+
+def test_one_store_per_file_in_a_process_until_the_last_close(store, tmp_path):
+    again = StateStore.open_dir(tmp_path / "x" / ".." / "state")
+    assert again is store and store.users == 2
+    again.close()
+    assert store.first_seen("https://a.cn/1.html") is None  # still open
+    store.close()
+    with pytest.raises(sqlite3.ProgrammingError):
+        store.first_seen("https://a.cn/1.html")
+    fresh = StateStore.open_dir(tmp_path / "state")
+    assert fresh is not store
+    fresh.close()
+
+
+def test_meeting_an_article_again_keeps_first_seen(store):
+    store.record("https://a.cn/1.html", "a", "h1")
+    first = store.connection.execute("SELECT first_seen, last_seen FROM articles").fetchone()
+    store.record("https://a.cn/1.html", "a", "h1b")
+    again = store.connection.execute("SELECT first_seen, last_seen, content_hash FROM articles").fetchone()
+    assert again[0] == first[0] and again[1] > first[1] and again[2] == "h1b"
+
+
+def test_find_hash_names_the_canonical_article(store):
+    store.record("https://a.cn/1.html", "a", "h")
+    store.record("https://b.cn/9.html", "b", "h", duplicate_of="https://a.cn/1.html")
+    assert store.find_hash("h") == "https://a.cn/1.html"
+    assert store.find_hash("h", exclude="https://a.cn/1.html") == "https://a.cn/1.html"
+    assert store.find_hash("other") is None
+
+
+def test_a_crawl_counts_as_complete_only_once_finished(store):
+    assert store.last_finished("a") is None
+    first = store.begin_crawl("a")
+    store.begin_crawl("a")  # killed: never finished
+    assert store.last_finished("a") is None
+    store.finish_crawl(first)
+    assert store.last_finished("a") is not None and store.last_finished("b") is None
+
+
+def test_replacing_a_signature_drops_its_old_bands(store):
+    store.put_signature("k", b"\0" * 8, [1, 2, 3])
+    store.put_signature("k", b"\1" * 8, [4, 5, 6])
+    assert store.connection.execute("SELECT count(*) FROM minhash_bands").fetchone()[0] == 3
+    assert store.band_matches([1, 2, 3]) == []
+    assert store.band_matches([9, 5, 9]) == [("k", b"\1" * 8)]
+
+
+def test_a_failed_transaction_leaves_nothing(store):
+    with pytest.raises(ZeroDivisionError), store.transaction():
+        store.record("https://a.cn/1.html", "a", "h")
+        1 / 0
+    assert store.first_seen("https://a.cn/1.html") is None and not store.connection.in_transaction
+
+
+@pytest.mark.parametrize("content", [b"this is not a database at all " * 100, b"SQLite format 3\0" + b"\xff" * 4000])
+def test_a_corrupt_file_is_refused_with_its_name(tmp_path, content):
+    (tmp_path / FILENAME).write_bytes(content)
+    with pytest.raises(StateError, match=str(tmp_path / FILENAME)) as failure:
+        StateStore.open_dir(tmp_path)
+    assert "move it away" in str(failure.value)
+
+
+def test_another_programs_database_is_refused(tmp_path):
+    db = sqlite3.connect(tmp_path / FILENAME)
+    db.execute("CREATE TABLE articles (id INTEGER, text TEXT)")
+    db.commit()
+    db.close()
+    with pytest.raises(StateError, match="another program"):
+        StateStore.open_dir(tmp_path)
+
+
+def test_a_newer_schema_is_refused(tmp_path):
+    StateStore.open_dir(tmp_path).close()
+    db = sqlite3.connect(tmp_path / FILENAME)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(StateError, match="newer"):
+        StateStore.open_dir(tmp_path)
+
+
+def test_crawlall_refuses_a_bad_state_file_in_one_clear_line(tmp_path):
+    (tmp_path / FILENAME).write_bytes(b"garbage, not SQLite")
+    done = subprocess.run([*SCRAPY, "crawlall", "-s", f"STATE_DIR={tmp_path}", "-s", "REPLAY=tests/fixtures"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert f"crawl state {tmp_path / FILENAME}: not a usable SQLite database" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert (tmp_path / FILENAME).read_bytes() == b"garbage, not SQLite"  # nothing overwritten

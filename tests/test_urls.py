@@ -1,0 +1,50 @@
+"""Canonical URLs: one spelling per page, whatever alias host or decoration linked it."""
+
+import pytest
+from scrapy import Request
+from scrapy.utils.test import get_crawler
+
+from govnews.fingerprint import CanonicalFingerprinter
+from govnews.urls import canonical_url
+from portals import load_portal
+from spiders.gazetteer import GazetteerSpider
+
+SCSQW = load_portal("scsqw")
+CQMJSW = load_portal("cqmjsw")
+
+
+@pytest.mark.parametrize("url, portal, canonical", [
+    # the four 四川 gazetteer hosts (and the old one) are one site
+    ("http://scdfz.org.cn/gzdt/gzjb/2022ngzjb/content_101499", SCSQW, "http://www.scsqw.cn/gzdt/gzjb/2022ngzjb/content_101499"),
+    ("https://www.scdfz.org.cn/gzdt/gzjb/2022ngzjb/content_101499", SCSQW, "http://www.scsqw.cn/gzdt/gzjb/2022ngzjb/content_101499"),
+    ("http://scsqw.cn/gzdt/gzjb/2022ngzjb/content_101499/", SCSQW, "http://www.scsqw.cn/gzdt/gzjb/2022ngzjb/content_101499"),
+    ("http://scdfz.sc.gov.cn:80/gzdt/gzjb/2022ngzjb/content_101499#top", SCSQW,
+     "http://www.scsqw.cn/gzdt/gzjb/2022ngzjb/content_101499"),
+    # www alias, default port, tracking parameters, fragment, index page
+    ("https://www.cqmjsw.gov.cn:443/news/9253.html?utm_source=wechat&from=timeline#p2", CQMJSW,
+     "https://cqmjsw.gov.cn/news/9253.html"),
+    ("http://www.cqmjsw.gov.cn/news/index.html", CQMJSW, "https://cqmjsw.gov.cn/news"),
+    ("https://cqmjsw.gov.cn/news/", CQMJSW, "https://cqmjsw.gov.cn/news"),
+    ("https://cqmjsw.gov.cn/news/list_12.html?page=2&catid=12", CQMJSW,
+     "https://cqmjsw.gov.cn/news/list_12.html?catid=12&page=2"),
+    # a host that is not the portal's keeps its own scheme and host
+    ("HTTP://Other.Example.CN:8080/a/../b.html?spm=1", CQMJSW, "http://other.example.cn:8080/b.html"),
+])
+def test_canonical_url(url, portal, canonical):
+    assert canonical_url(url, portal.hosts, portal.scheme) == canonical
+
+
+def test_canonical_url_is_idempotent():
+    for url in ("http://scdfz.org.cn/a/index.html?b=2&a=1#x", "https://www.cqmjsw.gov.cn/news/9253.html/"):
+        once = canonical_url(url, SCSQW.hosts, SCSQW.scheme)
+        assert canonical_url(once, SCSQW.hosts, SCSQW.scheme) == once
+
+
+def test_alias_hosts_of_one_page_are_one_request():
+    crawler = get_crawler(GazetteerSpider, {"REQUEST_FINGERPRINTER_CLASS": "govnews.fingerprint.CanonicalFingerprinter"})
+    crawler.spider = GazetteerSpider(portal=SCSQW)
+    fingerprinter = CanonicalFingerprinter(crawler)
+    one = fingerprinter.fingerprint(Request("http://www.scsqw.cn/xwzx/zgjx/2022nzgjx/content_99865"))
+    two = fingerprinter.fingerprint(Request("http://scdfz.org.cn/xwzx/zgjx/2022nzgjx/content_99865?utm_source=x"))
+    other = fingerprinter.fingerprint(Request("http://www.scsqw.cn/xwzx/zgjx/2022nzgjx/content_99866"))
+    assert one == two != other
