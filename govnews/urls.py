@@ -16,6 +16,7 @@ TRACKING_PARAMS = (
     "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
     "spm", "from", "share_token", "isappinstalled", "fbclid", "gclid", "wxshare_count",
 )
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 _INDEX_PAGE = re.compile(r"/(?:index|default)\.(?:s?html?|php|aspx?|jsp)$", re.IGNORECASE)
 
 
@@ -25,15 +26,28 @@ def canonical_url(url: str, hosts: tuple[str, ...] = (), scheme: str | None = No
     ``hosts`` is a portal's host list (canonical first); an alias host is replaced by the
     first one and the scheme by ``scheme``. Default ports, fragments, tracking parameters,
     ``index.html`` and a lone trailing slash difference are folded; query order is sorted.
+    A string that is no absolute http(s) URL, or does not parse (a bad port), is returned
+    stripped, as it is.
     """
-    parts = urlsplit(url.strip())
+    try:
+        return _canonical(url.strip(), hosts, scheme)
+    except ValueError:
+        return url.strip()
+
+
+def _canonical(url: str, hosts: tuple[str, ...], scheme: str | None) -> str:
+    parts = urlsplit(url)
+    new_scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    port = parts.port if parts.port not in (None, 80, 443) else None
-    new_scheme = (parts.scheme or "http").lower()
+    if new_scheme not in _DEFAULT_PORTS or not host:
+        return url
+    port = parts.port if parts.port != _DEFAULT_PORTS.get(new_scheme) else None
     if hosts and host in hosts:
         host = hosts[0]
         if scheme:
-            new_scheme = scheme
+            new_scheme, port = scheme, (None if port == _DEFAULT_PORTS.get(scheme) else port)
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
     netloc = f"{host}:{port}" if port else host
     path = _INDEX_PAGE.sub("/", parts.path) or "/"
     if path != "/" and path.endswith("/"):

@@ -140,7 +140,9 @@ def clean_text(text: str) -> str:
     Text-level only: no stop rules, so it never cuts an article short; body lines of
     real articles are never dropped.
     """
-    return "\n".join(line for line in text.splitlines() if line_rule(line) is None)
+    # Line ends are kept as they are, so only whole lines go and cleaning is idempotent.
+    return "".join(line for line in text.splitlines(keepends=True)
+                   if line_rule(line.splitlines()[0]) is None)
 
 
 # --- DOM → blocks --------------------------------------------------------------------

@@ -8,8 +8,9 @@ import pytest
 
 from govnews.urls import canonical_url
 from portals import load_portal
-from tests.archives import FIXTURES, manifest
+from tests.archives import manifest
 from tests.crawling import crawlall
+from tests.expected import article_entries, expected_path
 
 PORTALS = ["cqmjsw", "scsqw", "whrx", "lzbs_mirror", "gjdb"]
 SCHEMA = json.loads((Path(__file__).parent.parent / "govnews" / "article.schema.json").read_text())
@@ -18,11 +19,7 @@ SCHEMA = json.loads((Path(__file__).parent.parent / "govnews" / "article.schema.
 def article_urls(portal: str) -> set[str]:
     """Canonical URLs of the article pages an archive serves (status 200)."""
     config = load_portal(portal)
-    return {
-        canonical_url(e["url"], config.hosts, config.scheme)
-        for e in manifest(portal)["responses"]
-        if e.get("status", 200) == 200 and config.is_article_url(e["url"])
-    }
+    return {canonical_url(e["url"], config.hosts, config.scheme) for e in article_entries(portal)}
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +62,14 @@ def test_one_summary_line_per_portal(crawl):
 
 def test_output_is_plain_utf8_without_escapes(crawl):
     assert "\\u" not in crawl.text and "同心抗疫" in crawl.text
+
+
+def test_crawled_items_are_the_expected_items(crawl):
+    """The crawl's output passes the same checks as each page alone (tests/test_expected.py)."""
+    expected = {}
+    for portal in PORTALS:
+        for entry in article_entries(portal):
+            item = json.loads(expected_path(portal, entry).read_text(encoding="utf-8"))
+            expected[item["url"]] = item
+    crawled = {item["url"]: {k: v for k, v in item.items() if k != "crawled_at"} for item in crawl.items}
+    assert crawled == expected

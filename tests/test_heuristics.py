@@ -11,8 +11,9 @@ import shutil
 import pytest
 
 from govnews.extract import extract_file, item_from_page, make_crawler
-from portals import available_portals, load_portal
-from tests.archives import FIXTURES, manifest
+from portals import available_portals
+from tests.archives import FIXTURES, seed_entry
+from tests.expected import article_entries
 from tests.crawling import ROOT
 
 FIELDS = ("title", "breadcrumb", "source", "author", "editor", "published_at", "date_precision",
@@ -31,15 +32,11 @@ def bare_portals(tmp_path_factory):
     return folder
 
 
-def saved_articles():
-    for portal in available_portals():
-        config = load_portal(portal)
-        for entry in manifest(portal)["responses"]:
-            if entry.get("status", 200) == 200 and config.is_article_url(entry["url"]):
-                yield pytest.param(portal, entry, id=f"{portal}:{entry['file']}")
+SAVED_ARTICLES = [pytest.param(portal, entry, id=f"{portal}:{entry['file']}")
+                  for portal in available_portals() for entry in article_entries(portal)]
 
 
-@pytest.mark.parametrize("portal, entry", list(saved_articles()))
+@pytest.mark.parametrize("portal, entry", SAVED_ARTICLES)
 def test_generic_finders_give_the_item_the_selectors_give(portal, entry, bare_portals):
     page = FIXTURES / portal / entry["file"]
     configured = extract_file(page, portal, entry["url"])
@@ -50,7 +47,7 @@ def test_generic_finders_give_the_item_the_selectors_give(portal, entry, bare_po
 
 def test_a_fallback_is_counted(bare_portals):
     crawler = make_crawler("whrx", {"PORTALS_DIR": str(bare_portals)})
-    entry = next(e for e in manifest("whrx")["responses"] if e.get("seed"))
+    entry = seed_entry("whrx")
     item_from_page(crawler, entry["url"], (FIXTURES / "whrx" / entry["file"]).read_bytes(), "gbk")
     stats = crawler.stats.get_stats()
     assert {k: v for k, v in stats.items() if k.startswith("extract/fallback/")} == {

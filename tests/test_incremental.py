@@ -147,6 +147,13 @@ def test_a_crawl_killed_midway_resumes_with_every_article_exactly_once(tmp_path)
     urls = [json.loads(line)["url"] for output in outputs for line in output.read_text(encoding="utf-8").splitlines()]
     assert 1 <= killed_with < len(article_urls("whrx"))
     assert sorted(urls) == sorted(article_urls("whrx"))
+    assert (tmp_path / "job" / "whrx" / "requests.queue").is_dir()  # the portal's own job folder
+
+
+def test_crawlall_gives_each_portal_its_own_job_folder(tmp_path):
+    result = crawlall(tmp_path, "-a", "portals=whrx,gjdb", "-s", f"JOBDIR={tmp_path / 'job'}")
+    assert sorted(p.name for p in (tmp_path / "job").iterdir()) == ["gjdb", "whrx"]
+    assert len(result.items) == len(article_urls("whrx")) + len(article_urls("gjdb"))
 
 
 def recorded_urls(state_dir):

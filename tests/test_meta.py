@@ -1,10 +1,19 @@
 """Meta lines, footers and datelines → source, author, editor, breadcrumb."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scrapy.utils.test import get_crawler
 
 from govnews.items import Article
-from pipelines.meta import MetaPipeline, dateline_authors, split_breadcrumb, split_names
+from pipelines.meta import (
+    MetaPipeline,
+    clean_value,
+    dateline_authors,
+    labeled_values,
+    split_breadcrumb,
+    split_names,
+)
 
 
 def run(meta_text="", footer=(), body="", breadcrumb=None):
@@ -79,3 +88,16 @@ def test_names_and_breadcrumbs():
 ])
 def test_breadcrumb_is_the_section_path(text, title, crumbs):
     assert split_breadcrumb(text, title) == crumbs
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.one_of(st.none(), st.text(max_size=20)))
+def test_meta_normalizers_never_raise_and_are_idempotent(text, title):
+    names = split_names(text)
+    assert split_names(" ".join(names)) == names
+    crumbs = split_breadcrumb(text, title)
+    assert all(crumbs) and split_breadcrumb(" > ".join(crumbs), title) == crumbs
+    value = clean_value(text)
+    assert value is None or clean_value(value) == value
+    dateline_authors(text)
+    labeled_values(text)

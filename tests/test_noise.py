@@ -3,8 +3,11 @@
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines.noise import clean_body, clean_text, line_rule, stop_rule
+from tests.seeds import ARTICLE_SPAN, article_lines, seed_lines
 
 BASE = "https://a.gov.cn/news/1.html"
 
@@ -134,3 +137,30 @@ def test_a_bad_portal_selector_is_logged_not_fatal(caplog):
 def test_line_breaks_inside_a_paragraph_split_lines_and_text_after_removed_nodes_stays():
     cleaned = body("<p>老式三轮车谁会骑？“我会”；<br>要去拿物资，“我去”；<span id='hits'>9</span>尾巴。</p>")
     assert cleaned.paragraphs == ["老式三轮车谁会骑？“我会”；", "要去拿物资，“我去”；尾巴。"]
+
+
+# --- clean_text on the seed documents -------------------------------------------------------
+
+ARTICLE = sorted({line for portal in ARTICLE_SPAN for line in article_lines(portal)})
+#: The seeds' own widget lines that a line rule knows (captcha, login, share, font…).
+NOISE = sorted({line for portal in ARTICLE_SPAN for line in seed_lines(portal)
+                if line not in ARTICLE and line_rule(line)})
+
+
+def test_the_seed_noise_lines_are_known_to_the_line_rules():
+    assert {"加载中...", "刷新", "返回文字点选验证", "切换至语音验证码", "用户登录", "Scan me!", "×", "x",
+            "微信扫一扫:分享", "分享到:", "关闭本页 【打印正文】", "Top", "尊敬的用户,您好!"} <= set(NOISE)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(ARTICLE), st.sampled_from(NOISE)), min_size=1, max_size=40))
+def test_clean_text_keeps_every_seed_article_line_and_drops_the_widgets(lines):
+    assert clean_text("\n".join(lines)).splitlines() == [line for line in lines if line in ARTICLE]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_clean_text_never_raises_and_is_idempotent(text):
+    once = clean_text(text)
+    assert clean_text(once) == once
+    assert set(once.splitlines()) <= set(text.splitlines())

@@ -19,6 +19,7 @@ from govnews.items import EXPORT_FIELDS
 from pipelines.script import normalize_text
 from tests.archives import FIXTURES, seed_entry
 from tests.pagetext import fold_width, squash
+from tests.seeds import article_lines
 
 SCHEMA = json.loads((Path(__file__).parent.parent / "govnews" / "article.schema.json").read_text())
 
@@ -36,7 +37,6 @@ SEEDS = {
                   "谯治与社区干部和志愿者一起接收重庆企业家联谊会捐赠物资",
                   "文明配合医务人员进入小区封控楼栋开展信息采集"],
         tags=[], script="hans", flags=[],
-        first="当前,重庆疫情形势严峻复杂", last="不仅仅是他们,民进重庆市委会全体机关干部",
     ),
     "scsqw": dict(
         title="四川省地方志办政工简讯2022年第36期(总第97期)", subtitle=None,
@@ -46,7 +46,6 @@ SEEDS = {
         source="四川省地方志工作办公室", author=[], editor="何晓波",
         published_at="2022-09-16T08:35:31+08:00", precision="second",  # not the 2024-07-08 clock
         captions=[], tags=[], script="hans", flags=[],
-        first="四川省地方志办", last="疫情是一场大考",
     ),
     "whrx": dict(
         title="下沉干部当好“三员” ,走“心”战疫下社区", subtitle=None,
@@ -57,7 +56,6 @@ SEEDS = {
         published_at="2020-04-29T20:33:31+08:00", precision="second",
         captions=["支部书记马朝晖同志夜间值守社区", "民主党派副院长袁云光同志与党员一起下沉"],
         tags=["新冠肺炎", "新型冠状病毒"], script="hans", flags=[],
-        first="疫情就是命令,防控就是责任。疫情防控情势危急", last="封控期间居民的生活物资",
     ),
     "lzbs_mirror": dict(
         title="市直机关干部下沉社区坚决筑牢疫情防控第一线", subtitle=None,
@@ -68,7 +66,6 @@ SEEDS = {
         captions=["市检察院作为首批对点支援单位,参与安宁封控小区黄河家园疫情防控工作",
                   "志愿者在抗“疫”一线开展工作", "志愿者协助录入核酸检测信息"],
         tags=[], script="hant", flags=["mojibake"],
-        first="疫情發(fā)生以來", last="一句句樸實(shí)的話語",
     ),
     "gjdb": dict(
         title="“不用谢,因为我们是共产党员。”", subtitle=None,
@@ -78,18 +75,13 @@ SEEDS = {
         published_at="2020-02-08T00:00:00+08:00", precision="day",
         captions=[None, None, None, None],  # every photo's alt text is the title
         tags=[], script="hans", flags=[],
-        first="各界导报宝鸡讯", last="这就是我们的党员",
     ),
 }
 
 
 def seed_body(portal: str, spec: dict) -> list[str]:
     """The article lines of the seed document, normalized as the pipeline normalizes."""
-    lines = [line.strip() for line in (FIXTURES / portal / "seed.txt").read_text(encoding="utf-8").splitlines()]
-    start = next((i for i, line in enumerate(lines) if line == spec["first"]),
-                 next(i for i, line in enumerate(lines) if line.startswith(spec["first"])))
-    end = next(i for i, line in enumerate(lines) if line.startswith(spec["last"]))
-    body = [normalize_text(line) for line in lines[start:end + 1] if line]
+    body = [normalize_text(line) for line in article_lines(portal)]
     return [line for line in body if line != spec["title"] and line not in spec["captions"]]
 
 

@@ -1,6 +1,8 @@
 """Canonical URLs: one spelling per page, whatever alias host or decoration linked it."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scrapy import Request
 from scrapy.utils.test import get_crawler
 
@@ -48,3 +50,18 @@ def test_alias_hosts_of_one_page_are_one_request():
     two = fingerprinter.fingerprint(Request("http://scdfz.org.cn/xwzx/zgjx/2022nzgjx/content_99865?utm_source=x"))
     other = fingerprinter.fingerprint(Request("http://www.scsqw.cn/xwzx/zgjx/2022nzgjx/content_99866"))
     assert one == two != other
+
+
+URLS = st.builds(lambda scheme, host, path, query, frag: f"{scheme}://{host}{path}{query}{frag}",
+                 st.sampled_from(["http", "https", "HTTP"]),
+                 st.sampled_from(["www.scsqw.cn", "scdfz.org.cn", "cqmjsw.gov.cn:443", "a.cn:8080", "[::1]", "例子.中国"]),
+                 st.text(alphabet="/abc.%_-index.html中文 ", max_size=30),
+                 st.sampled_from(["", "?", "?utm_source=x&b=1&a=2", "?from=x", "?q=中文"]),
+                 st.sampled_from(["", "#", "#top"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(URLS, st.text(max_size=60)))
+def test_canonical_url_never_raises_and_is_idempotent(url):
+    once = canonical_url(url, SCSQW.hosts, SCSQW.scheme)
+    assert canonical_url(once, SCSQW.hosts, SCSQW.scheme) == once

@@ -9,6 +9,7 @@ from scrapy import signals
 from scrapy.commands import BaseRunSpiderCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
+from scrapy.settings import SETTINGS_PRIORITIES
 
 from govnews.feeds import SharedFeed
 from govnews.state import StateError, StateStore
@@ -51,8 +52,13 @@ class Command(BaseRunSpiderCommand):
                 feed.export_item(item)
 
         crawlers: list[tuple[str, Crawler]] = []
+        jobdir = self.settings.get("JOBDIR")
         for portal in portals:
             crawler = self._create_crawler(portal.template)
+            if jobdir:  # one job folder per crawler: a shared request queue would mix portals
+                # Above "cmdline": crawl() merges the command's own settings in at that level.
+                crawler.settings.set("JOBDIR", str(Path(jobdir) / portal.name),
+                                     priority=SETTINGS_PRIORITIES["cmdline"] + 1)
             crawler.signals.connect(export, signal=signals.item_scraped)
             self.crawler_process.crawl(crawler, portal=portal, **opts.spargs)
             crawlers.append((portal.name, crawler))
