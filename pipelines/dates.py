@@ -38,7 +38,7 @@ _DATE = re.compile(
 )
 # The time right after a date: 22:29:38, 11:12, 20时33分(05秒); an offset only in ISO form (T…Z).
 _TIME = re.compile(
-    r"(?P<t>T|[ \t]*)(?P<H>[0-9]{1,2})(?:"
+    r"(?P<t>T|[ \t]*(?:(?P<half>上午|早上|凌晨|中午|下午|晚上)[ \t]*)?)(?P<H>[0-9]{1,2})(?:"
     r":(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2}))?(?:\.[0-9]+)?(?![0-9:])"
     r"|[ \t]*[时時点點][ \t]*(?P<cM>[0-9]{1,2})[ \t]*分(?:[ \t]*(?P<cS>[0-9]{1,2})[ \t]*秒)?)"
 )
@@ -58,6 +58,7 @@ _TIERS = ("publish", "update", "plain")  # only the first tier present in a text
 # Dates CMSs put in article paths, whole path segments only (``/2022nzgjx/`` is no date).
 _URL_DATE = re.compile(
     r"(?<=/)(?:(?P<a_y>(?:19|20)[0-9]{2})-(?P<a_m>[0-9]{1,2})/(?P<a_d>[0-9]{1,2})(?=/)"  # /2020-04/08/
+    r"|(?P<f_y>(?:19|20)[0-9]{2})-(?P<f_m>[0-9]{1,2})-(?P<f_d>[0-9]{1,2})(?=/)"  # /2026-01-29/
     r"|(?P<b_y>(?:19|20)[0-9]{2})/(?P<b_m>[0-9]{1,2})/(?P<b_d>[0-9]{1,2})(?=/)"  # /2020/02/13/
     r"|(?P<c_y>(?:19|20)[0-9]{2})/(?P<c_m>[0-9]{2})(?P<c_d>[0-9]{2})(?=/)"  # /2020/0429/ (DedeCMS)
     r"|(?P<d_y>(?:19|20)[0-9]{2})(?P<d_m>[0-9]{2})(?P<d_d>[0-9]{2})(?=/)"  # /20260113/
@@ -122,7 +123,7 @@ def text_dates(text: str, *, now: datetime | None = None) -> list[tuple[str, Fou
         clock = _TIME.match(folded, end)
         if clock:
             minute, second = clock["M"] or clock["cM"], clock["S"] or clock["cS"]
-            parts += (int(clock["H"]), int(minute)) + ((int(second),) if second else ())
+            parts += (_hour(clock["H"], clock["half"]), int(minute)) + ((int(second),) if second else ())
             end, precision = clock.end(), "second" if second else "minute"
             zone = _OFFSET.match(folded, end) if clock["t"] == "T" else None
             if zone:
@@ -136,6 +137,17 @@ def text_dates(text: str, *, now: datetime | None = None) -> list[tuple[str, Fou
             when.isoformat() if when else None, None if problem else precision,
             text[match.start():end], "meta", problem)))
     return found
+
+
+def _hour(hour: str, half: str | None) -> int:
+    """A 12-hour clock's hour on the 24-hour clock: 下午 8:35 is 20:35, 中午 1:00 is 13:00,
+    凌晨 12:30 is 0:30."""
+    value = int(hour)
+    if half in ("下午", "晚上") and value < 12 or half == "中午" and value < 11:
+        return value + 12
+    if half in ("凌晨", "上午", "早上") and value == 12:
+        return 0
+    return value
 
 
 def _tier(before: str) -> str:

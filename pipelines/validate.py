@@ -1,13 +1,15 @@
-"""Last stage: never emit a garbage item.
+"""Before the crawl state sees an item: never emit a garbage item.
 
-An item without a title or a body is not an article (a login wall, an error page served
-with status 200, a selector that no longer matches): it is dropped with a log line and a
-counted stat (``validate/<reason>``) so a broken portal shows up in the run summary.
+An item without a title or a body is not an article (a login wall, a selector that no
+longer matches), and neither is a short page saying 页面不存在 or 请先登录 (an error page
+served with status 200): it is dropped with a log line and a counted stat
+(``validate/<reason>``) so a broken portal shows up in the run summary.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -18,13 +20,26 @@ from govnews.items import Article
 logger = logging.getLogger(__name__)
 
 
+#: What CMS error and notice pages say, often with status 200 ("soft 404"s, login walls).
+ERROR_PAGE = re.compile(
+    r"页面不存在|页面未找到|找不到(该|此)?页面|您(所)?访问的(页面|信息|文章)|(信息|文章|内容|稿件)(已被?删除|不存在)"
+    r"|系统繁忙|访问受限|非法访问|无权访问|请先登录|404 Not Found|Page Not Found|^\s*(404|403|500|错误|出错了|提示信息)\s*$",
+    re.IGNORECASE,
+)
+#: An error page is short; a real article that mentions one of those phrases is not.
+ERROR_PAGE_MAX_CHARS = 120
+
+
 def problems(item: Article) -> list[str]:
     """Reasons ``item`` is not fit to emit (empty list: fit)."""
     found = []
-    if not (item.title or "").strip():
+    title, body = (item.title or "").strip(), (item.body or "").strip()
+    if not title:
         found.append("no_title")
-    if not (item.body or "").strip():
+    if not body:
         found.append("no_body")
+    elif len(body) <= ERROR_PAGE_MAX_CHARS and (ERROR_PAGE.search(title) or ERROR_PAGE.search(body)):
+        found.append("error_page")
     return found
 
 

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import scrapy
 from parsel import SelectorList
 from scrapy.crawler import Crawler
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 
 from govnews.items import Article
 from govnews.urls import canonical_url
@@ -87,7 +87,9 @@ class PortalSpider(scrapy.Spider):
         When the portal's link selectors find nothing (a changed list template), every link
         on the page that matches the portal's URL patterns is used instead.
         """
-        response = self._decoded(response)
+        response = self._page(response)
+        if response is None:
+            return
         articles = [u for u in self.links(response, "article_links") if self.portal.is_article_url(u)]
         if not articles:
             every = (response.urljoin(h) for h in response.xpath("//a/@href").getall())
@@ -104,7 +106,9 @@ class PortalSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterator[Article]:
         """Hand the page's raw parts to the pipelines; a selector that finds nothing falls
         back to the generic finders of :mod:`spiders.heuristics` (stat ``extract/fallback/<part>``)."""
-        response = self._decoded(response)
+        response = self._page(response)
+        if response is None:
+            return
         body = self.first(response, "body") or self.fallback("body", heuristics.find_body(response))
         title = self.text(response, "title") or self.fallback("title", heuristics.find_title(response, body))
         meta = "\n".join(filter(None, (text_of(s, " ") for s in self.select(response, "meta"))))
@@ -163,9 +167,16 @@ class PortalSpider(scrapy.Spider):
                 urls.append(response.urljoin(href.strip()))
         return urls
 
-    def _decoded(self, response: Response) -> Response:
-        """Re-decode with the portal's encoding when the site's headers are known to lie."""
-        if self.portal.encoding and hasattr(response, "encoding"):
+    def _page(self, response: Response) -> TextResponse | None:
+        """The response as text, re-decoded with the portal's encoding when the site's
+        headers are known to lie; None for an answer that is no page (a PDF or an image
+        where a page was linked), logged and counted as ``extract/not_text``."""
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("extract/not_text")
+            self.logger.warning("%s: %s is not a text page (%s); skipped", self.portal.name, response.url,
+                                response.headers.get("Content-Type", b"no Content-Type").decode("latin-1"))
+            return None
+        if self.portal.encoding:
             return response.replace(encoding=self.portal.encoding)
         return response
 

@@ -20,16 +20,28 @@ from typing import Any
 from parsel import Selector
 
 _SPACES = re.compile(r"\s+")
+#: A mirror's pinyin annotation after a character: 來(lái)源(yuán) must still read 来源.
+_NOTE = r"(?:[(（][a-zü\u00e0-\u01dc]{1,7}[)）])?"
+
+
+def _labels(*words: str) -> str:
+    """Regex alternation of label ``words`` that tolerates mirror annotations."""
+    return "|".join(_NOTE.join(re.escape(char) for char in word) + _NOTE for word in words)
+
+
 #: Labels of a meta line. A short element holding one of them is meta, not prose.
-META_LABEL = re.compile(
-    r"(来源|來源|发布时间|發布時間|發佈時間|发布日期|發布日期|时间|時間|日期|作者|记者|記者)\s*[:：]"
-)
+META_LABEL = re.compile("({})\\s*[:：]".format(_labels(
+    "来源", "來源", "发布时间", "發布時間", "發佈時間", "发布日期", "發布日期", "时间", "時間", "日期",
+    "作者", "记者", "記者")))
 #: A line that starts with a full date (2020-02-21 09:21, 2022年09月28日): a bare date line.
 DATE_LEAD = re.compile(r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 #: Labels of the lines below an article (作者/责任编辑/终审…), which belong in its fields.
-FOOTER_LABEL = re.compile(r"^\s*[(（]?\s*(作者|责任编辑|責任編輯|编辑|編輯|终审|終審|审核|審核|来源|來源)\s*[:：]")
-_TAGS_LEAD = re.compile(r"^\s*(关键词|关键字|關鍵詞|标签|標籤|Tags?)\s*(浏览|瀏覽)?\s*[:：]", re.I)
-_CRUMB_LEAD = re.compile(r"^\s*(您的位置|你的位置|当前位置|當前位置|所在位置|位置)\s*[:：]")
+FOOTER_LABEL = re.compile("^\\s*[(（]?\\s*({})\\s*[:：]".format(_labels(
+    "作者", "责任编辑", "責任編輯", "编辑", "編輯", "终审", "終審", "审核", "審核", "来源", "來源")))
+_TAGS_LEAD = re.compile("^\\s*({}|Tags?)\\s*({})?\\s*[:：]".format(
+    _labels("关键词", "关键字", "關鍵詞", "标签", "標籤"), _labels("浏览", "瀏覽")), re.I)
+_CRUMB_LEAD = re.compile("^\\s*({})\\s*[:：]".format(
+    _labels("您的位置", "你的位置", "当前位置", "當前位置", "所在位置", "位置")))
 _CRUMB_CLASS = re.compile(r"crumb|position|location|place|weizhi|dqwz|mianbao", re.I)
 #: Class/id tokens of site chrome (a logo's or a menu's heading is not the headline).
 _CHROME_TOKEN = re.compile(r"^(logo|nav|navbar|menu|header|head|banner|footer|foot|top|topbar)([-_]|$)", re.I)

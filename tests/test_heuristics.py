@@ -9,9 +9,11 @@ import re
 import shutil
 
 import pytest
+from parsel import Selector
 
 from govnews.extract import extract_file, item_from_page, make_crawler
 from portals import available_portals
+from spiders import heuristics
 from tests.archives import FIXTURES, seed_entry
 from tests.expected import article_entries
 from tests.crawling import ROOT
@@ -71,10 +73,6 @@ PAGE = """<html><head><title>市委会召开专题会议部署工作-民进某�
 
 
 def test_generic_finders_on_a_page_of_unknown_markup():
-    from parsel import Selector
-
-    from spiders import heuristics
-
     page = Selector(text=PAGE)
     body = heuristics.find_body(page)
     assert body.attrib["class"] == "text"  # paragraphs split by <br> in one div
@@ -87,10 +85,6 @@ def test_generic_finders_on_a_page_of_unknown_markup():
 
 
 def test_generic_finders_never_raise_on_empty_or_broken_pages():
-    from parsel import Selector
-
-    from spiders import heuristics
-
     for text in ("<html></html>", "<p>只有一句", "<html><body><a>链接</a></body></html>", "\x00<<<"):
         page = Selector(text=text)
         body = heuristics.find_body(page)
@@ -99,3 +93,22 @@ def test_generic_finders_never_raise_on_empty_or_broken_pages():
         heuristics.find_breadcrumb(page)
         heuristics.find_footer_lines(page, body)
         assert heuristics.find_tags(page) == []
+
+
+MIRROR_PAGE = """<html><head><title>2026年四川省地方志工作會(huì)議在成都召開(kāi)_四川新聞網(wǎng)</title></head><body>
+<div class="top"><a href="/">四川新聞網(wǎng)</a></div>
+<div class="dq">當(dāng)前位置:<a href="/">首頁(yè)</a> &gt; <a href="/scxw/">中新網(wǎng)四川</a></div>
+<div class="wz"><h1>2026年四川省地方志工作會(huì)議在成都召開(kāi)</h1>
+<div class="xx">2026年01月29日 11:12 來(lái)源:中新網(wǎng)四川 編輯:韓金雨</div>
+<div class="nr"><p>中新網(wǎng)四川新聞1月29日電 會(huì)議傳達(dá)學(xué)習(xí)全國地方志系統(tǒng)學(xué)習(xí)貫徹精神。</p>
+<p>志鑒編纂主業(yè)深耕細(xì)作,扎實(shí)推進(jìn)各項(xiàng)重點(diǎn)工作任務(wù)落實(shí)落細(xì)。</p></div></div>
+</body></html>"""
+
+
+def test_generic_finders_read_a_mirror_through_its_pinyin_annotations():
+    page = Selector(text=MIRROR_PAGE)
+    body = heuristics.find_body(page)
+    assert body.attrib["class"] == "nr"
+    assert heuristics.find_title(page, body) == "2026年四川省地方志工作會(huì)議在成都召開(kāi)"
+    assert heuristics.find_meta(page, body) == "2026年01月29日 11:12 來(lái)源:中新網(wǎng)四川 編輯:韓金雨"
+    assert heuristics.find_breadcrumb(page) == "當(dāng)前位置: 首頁(yè) > 中新網(wǎng)四川"
