@@ -1,6 +1,6 @@
 """Request fingerprints on canonical URLs, so host aliases and tracking parameters of one
 page are one request: ``http://scdfz.org.cn/x?utm_source=a`` is not fetched again after
-``http://www.scsqw.cn/x``."""
+``https://www.scsqw.cn/x``."""
 
 from __future__ import annotations
 

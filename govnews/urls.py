@@ -1,7 +1,7 @@
 """Canonical article URLs: one spelling per page, whatever host alias or decoration linked it.
 
 The canonical URL is what the item's ``url``, the request fingerprint and the crawl state
-use, so ``http://scdfz.org.cn/a?utm_source=x#top`` and ``http://www.scsqw.cn/a`` are one page.
+use, so ``http://scdfz.org.cn/a?utm_source=x#top`` and ``https://www.scsqw.cn/a`` are one page.
 """
 
 from __future__ import annotations

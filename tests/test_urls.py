@@ -17,11 +17,11 @@ CQMJSW = load_portal("cqmjsw")
 
 @pytest.mark.parametrize("url, portal, canonical", [
     # the four 四川 gazetteer hosts (and the old one) are one site
-    ("http://scdfz.org.cn/gzdt/gzjb/2022ngzjb/content_101499", SCSQW, "http://www.scsqw.cn/gzdt/gzjb/2022ngzjb/content_101499"),
-    ("https://www.scdfz.org.cn/gzdt/gzjb/2022ngzjb/content_101499", SCSQW, "http://www.scsqw.cn/gzdt/gzjb/2022ngzjb/content_101499"),
-    ("http://scsqw.cn/gzdt/gzjb/2022ngzjb/content_101499/", SCSQW, "http://www.scsqw.cn/gzdt/gzjb/2022ngzjb/content_101499"),
+    ("http://scdfz.org.cn/gzdt/gzjb/2022ngzjb/content_101499", SCSQW, "https://www.scsqw.cn/gzdt/gzjb/2022ngzjb/content_101499"),
+    ("https://www.scdfz.org.cn/gzdt/gzjb/2022ngzjb/content_101499", SCSQW, "https://www.scsqw.cn/gzdt/gzjb/2022ngzjb/content_101499"),
+    ("http://scsqw.cn/gzdt/gzjb/2022ngzjb/content_101499/", SCSQW, "https://www.scsqw.cn/gzdt/gzjb/2022ngzjb/content_101499"),
     ("http://scdfz.sc.gov.cn:80/gzdt/gzjb/2022ngzjb/content_101499#top", SCSQW,
-     "http://www.scsqw.cn/gzdt/gzjb/2022ngzjb/content_101499"),
+     "https://www.scsqw.cn/gzdt/gzjb/2022ngzjb/content_101499"),
     # www alias, default port, tracking parameters, fragment, index page
     ("https://www.cqmjsw.gov.cn:443/news/9253.html?utm_source=wechat&from=timeline#p2", CQMJSW,
      "https://cqmjsw.gov.cn/news/9253.html"),
@@ -46,9 +46,9 @@ def test_alias_hosts_of_one_page_are_one_request():
     crawler = get_crawler(GazetteerSpider, {"REQUEST_FINGERPRINTER_CLASS": "govnews.fingerprint.CanonicalFingerprinter"})
     crawler.spider = GazetteerSpider(portal=SCSQW)
     fingerprinter = CanonicalFingerprinter(crawler)
-    one = fingerprinter.fingerprint(Request("http://www.scsqw.cn/xwzx/zgjx/2022nzgjx/content_99865"))
+    one = fingerprinter.fingerprint(Request("https://www.scsqw.cn/xwzx/zgjx/2022nzgjx/content_99865"))
     two = fingerprinter.fingerprint(Request("http://scdfz.org.cn/xwzx/zgjx/2022nzgjx/content_99865?utm_source=x"))
-    other = fingerprinter.fingerprint(Request("http://www.scsqw.cn/xwzx/zgjx/2022nzgjx/content_99866"))
+    other = fingerprinter.fingerprint(Request("https://www.scsqw.cn/xwzx/zgjx/2022nzgjx/content_99866"))
     assert one == two != other
 
 
