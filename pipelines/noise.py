@@ -28,6 +28,7 @@ from lxml import html as lxml_html
 from scrapy.crawler import Crawler
 
 from govnews.items import Article
+from pipelines.script import fold_width, strip_pinyin
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +87,6 @@ _META_LINE = re.compile(
 )
 _SENTENCE_END = re.compile(r"[。！？!?；;…]”?$")
 
-_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20}
-_PINYIN = re.compile(r"(?<=[\u3400-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}\)")
 _SPACES = re.compile(r"[ \t\r\f\v\u3000\xa0]+")
 
 BLOCK_TAGS = {
@@ -99,7 +98,7 @@ BLOCK_TAGS = {
 
 def line_key(line: str) -> str:
     """What rules match against: width-folded, mirror pinyin removed, spaces trimmed."""
-    return _PINYIN.sub("", line.translate(_FULLWIDTH)).strip()
+    return strip_pinyin(fold_width(line).replace("\xa0", " ")).strip()
 
 
 @dataclass

@@ -52,8 +52,9 @@ _SYLLABLE = re.compile(
     r"ia|ie|in|iu|ou|ua|ui|un|uo|üe|ün|ue|a|o|e|i|u|ü|ê)|m|n|ng|hm|hng)"
 )
 #: A parenthesised single word directly after a Han character (ASCII or full-width
-#: parentheses; a mirror emits one syllable per converted character).
-_ANNOTATION = re.compile(f"(?<=[{HAN}])[(（]([{_PINYIN_LETTERS}]{{1,6}})[)）]")
+#: parentheses; a mirror emits one syllable per converted character, some mirrors with a
+#: space before the closing parenthesis: ``會(huì )``).
+_ANNOTATION = re.compile(f"(?<=[{HAN}])[(（]([{_PINYIN_LETTERS}]{{1,6}}) ?[)）]")
 
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
@@ -306,9 +307,9 @@ _MOJIBAKE = {
     # ``?`` between a character and tone-marked pinyin (truncated annotation): ``字?guī``.
     # English never carries tone marks, so ``什么?iPhone`` does not count.
     "question_in_word": re.compile(f"[{HAN})]\\?+[a-zü]*[{_TONED}]"),
-    # Lost curly quote: ``?!皠e看`` – a lone Latin letter wedged between Han characters
-    # right after a ``?``.  A lone letter elsewhere (``e家``) is not enough on its own.
-    "lost_quote": re.compile(f"\\?[!\"']?[{HAN}]{{1,2}}[a-z][{HAN}]"),
+    # Lost curly quote: ``?!皠e看``, ``?！艾F在`` – a lone Latin letter wedged between Han
+    # characters right after a ``?``.  A lone letter elsewhere (``e家``) is not enough.
+    "lost_quote": re.compile(f"\\?[!\"']?[{HAN}]{{1,2}}[A-Za-z][{HAN}]"),
     # Cyrillic letter with no Cyrillic neighbour (GBK's Cyrillic row): ``我?guī)ь^``.
     "stray_cyrillic": re.compile("(?<![\u0400-\u04ff])[\u0400-\u04ff](?![\u0400-\u04ff])"),
     # UTF-8 read as Latin-1/cp1252: ``ä¸­æ–‡`` (= 中文).

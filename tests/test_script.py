@@ -59,6 +59,7 @@ NORMALIZE_CASES = [
     ("(2023)年度报告", "(2023)年度报告"),
     # annotation variants
     ("機（jī）關（guān）", "机关"),
+    ("市委機構編制委員會(huì )辦公室的創(chuàng )傷", "市委机构编制委员会办公室的创伤"),  # a mirror's spaced form
     ("機(jī)(guān)", "机"),
     ("我們(men)機(jī)關(guān)", "我们机关"),  # toneless syllable chained to toned ones
     ("什麼(me)都有", "什么都有"),  # toneless, but after a character only Traditional writes
@@ -112,6 +113,7 @@ def test_pinyin_does_not_affect_script():
     "“我是黨員我?guī)ь^”。疫情突如其來",
     "勇挑重?fù)?dān)、忘我工作的大局意識",
     "他說?!皠e看了",
+    "無(wú)新增確診病人?！艾F在物資供應",
     "疫情\ufffd防控",
     "ä¸­æ–‡ç½‘",
     "市直機?jī",
