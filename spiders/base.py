@@ -118,7 +118,8 @@ class PortalSpider(scrapy.Spider):
             portal=self.portal.name,
             template=self.name,
             title=title,
-            subtitle=self.text(response, "subtitle"),
+            subtitle=self.text(response, "subtitle")
+            or self.fallback("subtitle", heuristics.find_subtitle(response, title, body)),
             tags=[t for t in (text_of(s) for s in self.select(response, "tags")) if t]
             or self.fallback("tags", heuristics.find_tags(response)) or [],
             crawled_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -46,6 +46,7 @@ _CRUMB_CLASS = re.compile(r"crumb|position|location|place|weizhi|dqwz|mianbao", 
 #: Class/id tokens of site chrome (a logo's or a menu's heading is not the headline).
 _CHROME_TOKEN = re.compile(r"^(logo|nav|navbar|menu|header|head|banner|footer|foot|top|topbar)([-_]|$)", re.I)
 _TITLE_CLASS = re.compile(r"title|biaoti|headline|(^|[-_\s])(tit|bt)([-_\s]|$)", re.I)
+_SUBTITLE_CLASS = re.compile(r"sub-?title|subtit|fbt|fu-?title|vice", re.I)
 _WINDOW_SPLIT = re.compile(r"\s*(?:[-_|—–]|::)\s*")
 #: Head metas that give the publish time (government-site standard, Open Graph, CMS habits).
 _HEAD_DATE_NAMES = ("PubDate", "pubdate", "publishdate", "PublishDate", "firstpublishedtime",
@@ -208,6 +209,35 @@ def find_title(page: Selector, body: Selector | None = None) -> str | None:
         return max(candidates)[1]
     parts = [p for p in _WINDOW_SPLIT.split(window) if p]
     return max(parts, key=len) if parts else None
+
+
+def find_subtitle(page: Selector, title: str | None, body: Selector | None) -> str | None:
+    """A subtitle line: a short heading between the headline and the meta line or body.
+
+    Only headings (h2–h6) and subtitle-classed elements count, and the search ends at the
+    first labelled meta element or at the body, so a meta line is never taken for one.
+    """
+    root = page.xpath("//body")
+    if not root or not title:
+        return None
+    body_root = body.root if body is not None else None
+    after_title = False
+    for element in root[0].root.iter():
+        if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
+            continue
+        if element is body_root:
+            return None
+        text = text_of(element, "")
+        if not after_title:
+            after_title = text == title and element.tag not in ("title", "body")
+            continue
+        if META_LABEL.search(own_prose(element)) or DATE_LEAD.match(text):
+            return None
+        names = f"{element.get('class', '')} {element.get('id', '')}"
+        subtitle_like = element.tag in ("h2", "h3", "h4", "h5", "h6") or _SUBTITLE_CLASS.search(names)
+        if subtitle_like and 4 <= len(text) <= 80 and text != title:
+            return text
+    return None
 
 
 def _in_chrome(element: Any) -> bool:

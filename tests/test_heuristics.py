@@ -18,7 +18,7 @@ from tests.archives import FIXTURES, seed_entry
 from tests.expected import article_entries
 from tests.crawling import ROOT
 
-FIELDS = ("title", "breadcrumb", "source", "author", "editor", "published_at", "date_precision",
+FIELDS = ("title", "subtitle", "breadcrumb", "source", "author", "editor", "published_at", "date_precision",
           "body", "images", "tags", "script", "flags")
 
 
@@ -82,6 +82,13 @@ def test_generic_finders_on_a_page_of_unknown_markup():
     assert heuristics.find_head_date(page) == "2022-09-16 08:35"
     assert heuristics.find_footer_lines(page, body) == ["责任编辑：朱某"]
     assert heuristics.find_tags(page) == ["专题会议", "部署"]
+    assert heuristics.find_subtitle(page, "市委会召开专题会议部署工作", body) is None  # the meta line comes next
+
+
+def test_a_subtitle_is_the_short_heading_between_headline_and_meta_line():
+    page = Selector(text=PAGE.replace('<div class="info">', '<h4>——记某某社区的志愿者们</h4><div class="info">'))
+    body = heuristics.find_body(page)
+    assert heuristics.find_subtitle(page, "市委会召开专题会议部署工作", body) == "——记某某社区的志愿者们"
 
 
 def test_generic_finders_never_raise_on_empty_or_broken_pages():
