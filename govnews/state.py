@@ -152,6 +152,16 @@ class StateStore:
                 (url, portal, now, now, content_hash, duplicate_of),
             )
 
+    def content_hash_of(self, url: str) -> str | None:
+        """The body hash recorded for article ``url``, or None when it was never recorded."""
+        row = self.connection.execute("SELECT content_hash FROM articles WHERE url = ?", (url,)).fetchone()
+        return row[0] if row else None
+
+    def touch(self, url: str) -> None:
+        """Note that article ``url`` was met again, unchanged."""
+        with self.transaction() as db:
+            db.execute("UPDATE articles SET last_seen = ? WHERE url = ?", (utc_now(), url))
+
     def find_hash(self, content_hash: str, exclude: str | None = None) -> str | None:
         """Canonical URL of the earliest article with this body hash, other than ``exclude``."""
         row = self.connection.execute(

@@ -17,6 +17,7 @@ TRACKING_PARAMS = (
     "spm", "from", "share_token", "isappinstalled", "fbclid", "gclid", "wxshare_count",
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_SLASHES = re.compile(r"/{2,}")
 _INDEX_PAGE = re.compile(r"/(?:index|default)\.(?:s?html?|php|aspx?|jsp)$", re.IGNORECASE)
 
 
@@ -36,11 +37,13 @@ def canonical_url(url: str, hosts: tuple[str, ...] = (), scheme: str | None = No
 
 
 def _canonical(url: str, hosts: tuple[str, ...], scheme: str | None) -> str:
-    parts = urlsplit(url)
-    new_scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if new_scheme not in _DEFAULT_PORTS or not host:
+    given = urlsplit(url)
+    if given.scheme.lower() not in _DEFAULT_PORTS or not given.hostname:
         return url
+    # w3lib first (host case and IDNA, ./ and ../, percent-encoding, query order), so the
+    # host compared with the portal's and the path folded below are already in one form.
+    parts = urlsplit(canonicalize_url(url_query_cleaner(url, TRACKING_PARAMS, remove=True, keep_fragments=False)))
+    new_scheme, host = parts.scheme, parts.hostname or ""
     port = parts.port if parts.port != _DEFAULT_PORTS.get(new_scheme) else None
     if hosts and host in hosts:
         host = hosts[0]
@@ -48,10 +51,7 @@ def _canonical(url: str, hosts: tuple[str, ...], scheme: str | None) -> str:
             new_scheme, port = scheme, (None if port == _DEFAULT_PORTS.get(scheme) else port)
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
-    netloc = f"{host}:{port}" if port else host
-    path = _INDEX_PAGE.sub("/", parts.path) or "/"
+    path = _INDEX_PAGE.sub("/", _SLASHES.sub("/", parts.path))
     if path != "/" and path.endswith("/"):
         path = path.rstrip("/") or "/"
-    cleaned = urlunsplit((new_scheme, netloc, path, parts.query, ""))
-    cleaned = url_query_cleaner(cleaned, TRACKING_PARAMS, remove=True, keep_fragments=False)
-    return canonicalize_url(cleaned)
+    return urlunsplit((new_scheme, f"{host}:{port}" if port else host, path or "/", parts.query, ""))

@@ -10,7 +10,10 @@ above 0.8 for a mirror (see tests/test_dedupe.py).
 
 The first article seen is canonical. A later duplicate is dropped (stats ``dedupe/exact``,
 ``dedupe/near``; ``dedupe/unique`` counts the rest), or with ``KEEP_DUPLICATES = True``
-emitted with ``duplicate_of`` set to the canonical URL.
+emitted with ``duplicate_of`` set to the canonical URL. An article met again under its own
+URL (fetched again after a killed run, whose request queue Scrapy restores, or by
+``REFRESH_DAYS``) is dropped when its text is unchanged (``dedupe/unchanged``) and emitted
+again when it changed (``dedupe/updated``: a correction).
 
 Order of writes, for crash safety ("nothing lost" beats "nothing duplicated"): the verdict
 is made in ``process_item``, but the state is written only once the item is out: on
@@ -169,7 +172,7 @@ class Verdict:
     content_hash: str
     signature: Signature | None
     duplicate_of: str | None = None
-    kind: str = "unique"  # unique | exact | near
+    kind: str = "unique"  # unique | updated | unchanged | exact | near
 
 
 class DuplicateItem(DropItem):
@@ -199,6 +202,8 @@ class DedupePipeline:
         verdict = self.judge(item.url, item.portal, item.body or "")
         self.pending[item.url] = verdict
         self.stats.inc_value(f"dedupe/{verdict.kind}")
+        if verdict.kind == "unchanged":
+            raise DuplicateItem(f"already emitted, unchanged: {item.url}", log_level="INFO")
         if verdict.duplicate_of is None:
             return item
         if self.keep:
@@ -207,10 +212,15 @@ class DedupePipeline:
         raise DuplicateItem(f"{verdict.kind} duplicate of {verdict.duplicate_of}: {item.url}", log_level="INFO")
 
     def judge(self, url: str, portal: str, body: str) -> Verdict:
-        """Exact, then near; against the state first (older), then items in flight."""
+        """The article itself met again (unchanged, or updated), else exact, then near
+        duplicates; against the state first (older), then items in flight."""
         canonical = canonical_text(body)
         digest = content_hash(canonical)
         signature = minhash(canonical)
+        in_flight = self.pending.get(url)
+        recorded = in_flight.content_hash if in_flight else self.store.content_hash_of(url)
+        if recorded == digest:
+            return Verdict(portal, digest, None, kind="unchanged")
         exact = self.store.find_hash(digest, exclude=url) or next(
             (v.duplicate_of or other for other, v in self.pending.items()
              if other != url and v.content_hash == digest), None)
@@ -222,7 +232,7 @@ class DedupePipeline:
                  and similarity(signature, v.signature) >= self.index.threshold), None)
             if near:
                 return Verdict(portal, digest, None, near, "near")
-        return Verdict(portal, digest, signature)
+        return Verdict(portal, digest, signature, kind="updated" if recorded else "unique")
 
     def item_scraped(self, item: Any, spider: Spider) -> None:
         """The item is in the feed: now it is seen (and, if canonical, indexed)."""
@@ -234,7 +244,9 @@ class DedupePipeline:
         """A duplicate dropped here is seen too, so the next run does not fetch it again.
         An item a later stage dropped was never emitted and stays unseen."""
         verdict = self.pending.pop(getattr(item, "url", None), None)
-        if verdict is not None and isinstance(exception, DuplicateItem):
+        if verdict is not None and verdict.kind == "unchanged":
+            self.store.touch(item.url)
+        elif verdict is not None and isinstance(exception, DuplicateItem):
             self._record(item.url, verdict)
 
     def _record(self, url: str, verdict: Verdict) -> None:

@@ -281,6 +281,16 @@ def test_an_article_met_again_is_not_a_duplicate_of_itself(run):
     assert row[0] == 1 and row[1] > before
 
 
+def test_an_article_met_again_unchanged_is_not_emitted_again(run):
+    """A resumed run re-fetches what its restored request queue holds: no second copy."""
+    crawl = run()
+    assert crawl.feed(article("https://a.example/1.html", ORIGIN)) == ["emitted"]
+    again = run()
+    assert again.feed(article("https://a.example/1.html", ORIGIN)) == ["dropped"]
+    assert again.stats("unchanged") == 1
+    assert again.feed(article("https://a.example/1.html", ORIGIN)) == ["dropped"]  # in one run too
+
+
 def test_host_alias_urls_of_one_article_dedupe(run):
     scsqw = load_portal("scsqw")
     path = "/xwzx/zgjx/2022nzgjx/content_99512"
