@@ -11,9 +11,9 @@ above 0.8 for a mirror (see tests/test_dedupe.py).
 The first article seen is canonical. A later duplicate is dropped (stats ``dedupe/exact``,
 ``dedupe/near``; ``dedupe/unique`` counts the rest), or with ``KEEP_DUPLICATES = True``
 emitted with ``duplicate_of`` set to the canonical URL. An article met again under its own
-URL (fetched again after a killed run, whose request queue Scrapy restores, or by
-``REFRESH_DAYS``) is dropped when its text is unchanged (``dedupe/unchanged``) and emitted
-again when it changed (``dedupe/updated``: a correction).
+URL (``REFRESH_DAYS``, or any request that reaches it again) is dropped when its text is
+unchanged (``dedupe/unchanged``) and emitted again when it changed (``dedupe/updated``: a
+correction).
 
 Order of writes, for crash safety ("nothing lost" beats "nothing duplicated"): the verdict
 is made in ``process_item``, but the state is written only once the item is out: on
