@@ -115,22 +115,21 @@ class Block:
 
 def line_rule(line: str, extra: Iterable[re.Pattern[str]] = ()) -> str | None:
     """Name of the drop rule ``line`` matches, or None when it is article text."""
-    key = line_key(line)
-    for name, pattern in LINE_RULES.items():
-        if pattern.match(key):
-            return name
-    if any(p.search(key) for p in extra):
-        return "portal"
-    return None
+    return _drop_rule(line_key(line), extra)
 
 
 def stop_rule(line: str) -> str | None:
     """Name of the stop rule ``line`` matches: the article has ended before it."""
-    key = line_key(line)
-    for name, pattern in STOP_RULES.items():
-        if pattern.match(key):
-            return name
-    return None
+    return _first_match(STOP_RULES, line_key(line))
+
+
+def _drop_rule(key: str, extra: Iterable[re.Pattern[str]] = ()) -> str | None:
+    found = _first_match(LINE_RULES, key)
+    return found or ("portal" if any(p.search(key) for p in extra) else None)
+
+
+def _first_match(rules: dict[str, re.Pattern[str]], key: str) -> str | None:
+    return next((name for name, pattern in rules.items() if pattern.match(key)), None)
 
 
 def clean_text(text: str) -> str:
@@ -296,26 +295,26 @@ def clean_body(
             images.append({"src": block.src, "caption": alt})
             after_image = True
             continue
-        text = block.text
-        if stopped or stop_rule(text):
-            if not stopped:
+        text, key = block.text, line_key(block.text)  # rules match the key, output keeps the text
+        stop = None if stopped else _first_match(STOP_RULES, key)
+        if stopped or stop:
+            if stop:
                 stopped = True
-                name = stop_rule(text)
-                rules[name] = rules.get(name, 0) + 1
-            if _FOOTER_META.match(line_key(text)):
+                rules[stop] = rules.get(stop, 0) + 1
+            if _FOOTER_META.match(key):
                 footer.append(text)
             continue
-        if _META_LINE.match(line_key(text)):
+        if _META_LINE.match(key):
             footer.append(text)  # its 来源/作者 still reach their fields
             rules["meta_line"] = rules.get("meta_line", 0) + 1
             continue
-        rule = line_rule(text, drop_lines)
-        if rule is None and title_key and line_key(text) == title_key:
+        rule = _drop_rule(key, drop_lines)
+        if rule is None and title_key and key == title_key:
             rule = "title_repeat"
         if rule:
             rules[rule] = rules.get(rule, 0) + 1
             continue
-        if after_image and _is_caption(text):
+        if after_image and _is_caption(key):
             images[-1]["caption"] = text
             after_image = False
             continue
@@ -338,9 +337,8 @@ def _is_icon(node: Any, src: str) -> bool:
     return tiny or bool(_ICON_SRC.search(src))
 
 
-def _is_caption(text: str) -> bool:
-    """A photo caption: the short line right after a photo, not a sentence of prose."""
-    key = line_key(text)
+def _is_caption(key: str) -> bool:
+    """A photo caption (given its line key): a short line, not a sentence of prose."""
     return len(key) <= 60 and not _SENTENCE_END.search(key)
 
 
