@@ -20,7 +20,9 @@ _LABELS = (
     "|通讯员|通訊員|来源|來源|作者|记者|記者|编辑|編輯|终审|終審|审核|審核|时间|時間|日期|字体|字體"
 )
 _LABEL = re.compile(rf"({_LABELS})\s*[:：]")
-_SEPARATORS = " \t|｜/【】[]()（）,，;；"
+_SEPARATOR_CLASS = r"[\s|｜/【】\[\]()（）,，;；]+"
+#: Separators and any whitespace at either end of a value (``\r`` and U+3000 included).
+_EDGES = re.compile(rf"^{_SEPARATOR_CLASS}|{_SEPARATOR_CLASS}$")
 _ROLE_WORDS = re.compile(r"^(记者|記者|通讯员|通訊員|实习生|實習生|见习记者|摄影|攝影|文|图|圖|文/图|本报记者|本報記者)$")
 _NAME_SPLIT = re.compile(r"[\s、，,;；/|]+")
 PLACEHOLDERS = {"未知", "佚名", "admin", "Admin", "ADMIN", "本站", "本网", "管理员", "匿名", "不详", "网络", "无", "-", "—"}
@@ -39,14 +41,14 @@ def labeled_values(text: str) -> list[tuple[str, str]]:
     matches = list(_LABEL.finditer(text or ""))
     for match, following in zip(matches, [*matches[1:], None]):
         end = following.start() if following else len(text)
-        value = text[match.end():end].strip(_SEPARATORS).strip()
+        value = _EDGES.sub("", text[match.end():end])
         pairs.append((match.group(1), value))
     return pairs
 
 
 def clean_value(value: str | None) -> str | None:
     """A meta value, or None for empty values and CMS placeholders."""
-    value = (value or "").strip(_SEPARATORS).strip()
+    value = _EDGES.sub("", value or "")
     return None if not value or value in PLACEHOLDERS else value
 
 
@@ -54,7 +56,7 @@ def split_names(value: str | None) -> list[str]:
     """``文明 徐锐 任慧`` → three names; role words (记者, 通讯员) and placeholders dropped."""
     names = []
     for part in _NAME_SPLIT.split(value or ""):
-        part = part.strip(_SEPARATORS)
+        part = _EDGES.sub("", part)
         if part and not _ROLE_WORDS.match(part) and clean_value(part) and part not in names:
             names.append(part)
     return names
