@@ -55,6 +55,9 @@ _SYLLABLE = re.compile(
 #: parentheses; a mirror emits one syllable per converted character, some mirrors with a
 #: space before the closing parenthesis: ``會(huì )``).
 _ANNOTATION = re.compile(f"(?<=[{HAN}])[(（]([{_PINYIN_LETTERS}]{{1,6}}) ?[)）]")
+#: What a re-encoding leaves of an annotation when it lost the character and the opening
+#: parenthesis: ``我?guī)ь^`` (我带头), ``重?fù)?dān)`` (重担).  Toned syllables only.
+_ORPHAN = re.compile(f"(?<=\\?)([{_PINYIN_LETTERS}]{{1,6}}) ?\\)")
 
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
@@ -144,6 +147,11 @@ def _annotation_spans(text: str) -> list[tuple[int, int]]:
             # Traditional writes: the mirror annotates exactly the characters it converted.
             sure = any(c in _TONED for c in word) or _char_class(text[m.start() - 1]) == _TRAD
             found.append((m.start(), m.end(), sure))
+    for m in _ORPHAN.finditer(text):
+        word = m.group(1)
+        if any(c in _TONED for c in word) and _SYLLABLE.fullmatch(word.translate(_DEACCENT)):
+            found.append((m.start(), m.end(), True))
+    found.sort()
     keep = [sure for _, _, sure in found]
     # Another toneless syllable counts only when chained to a stripped one, one Han char
     # apart: ``的(de)機(jī)`` – never on its own (``(de)``, ``(an)`` may be real text).
@@ -171,7 +179,9 @@ def strip_pinyin(text: str) -> str:
     writes (``們(men)``: the mirror annotates the characters it converted) or when chained
     to a stripped annotation one character away; elsewhere (``的(de)``) they are ambiguous.
     Multi-syllable glosses like ``饕餮(tāo tiè)`` are an author's content, not a mirror's,
-    and stay.  Repeated until nothing changes (``機(jī)(guān)`` leaves ``機(guān)``).
+    and stay.  What a re-encoding left of an annotation whose character became ``?``
+    (``我?guī)ь^``) goes too; the ``?`` stays as the mark of the lost character.
+    Repeated until nothing changes (``機(jī)(guān)`` leaves ``機(guān)``).
     """
     while True:
         spans = _annotation_spans(text)
@@ -303,7 +313,7 @@ _MOJIBAKE = {
     # U+FFFD: a decoder already gave up.  C1 controls: bytes decoded as Latin-1.
     "replacement": re.compile("[\ufffd\u0080-\u009f]"),
     # Mirror annotation whose character became ``?``: ``我?guī)``, ``重?fù)?dān)``.
-    "orphan_pinyin": re.compile(f"\\?[{_PINYIN_LETTERS}]{{1,6}}[)）]"),
+    "orphan_pinyin": re.compile(f"\\?[a-zü]*[{_TONED}][{_PINYIN_LETTERS}]*[)）]"),
     # ``?`` between a character and tone-marked pinyin (truncated annotation): ``字?guī``.
     # English never carries tone marks, so ``什么?iPhone`` does not count.
     "question_in_word": re.compile(f"[{HAN})]\\?+[a-zü]*[{_TONED}]"),

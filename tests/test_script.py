@@ -85,7 +85,9 @@ def test_strip_pinyin_and_fold_width():
     assert strip_pinyin("市直機(jī)關(guān)干部") == "市直機關干部"
     assert strip_pinyin("( 张兰)(2023)(COVID-19)(总第97期)（记者 王某）") == "( 张兰)(2023)(COVID-19)(总第97期)（记者 王某）"
     assert strip_pinyin("Xi (jī) a(jī) 的(de)") == "Xi (jī) a(jī) 的(de)"
-    assert strip_pinyin("我?guī)ь^") == "我?guī)ь^"  # damage is flagged, not guessed at
+    # What damage left of an annotation goes; the lost character's ``?`` stays, unguessed.
+    assert strip_pinyin("我?guī)ь^，重?fù)?dān)") == "我?ь^，重??"
+    assert strip_pinyin("What?no) 为什么?lol)") == "What?no) 为什么?lol)"
     assert fold_width("“Ｈｉ，”—\u3000！～") == "“Hi,”— !~"
 
 
@@ -217,9 +219,9 @@ def test_pipeline_on_a_traditional_mirror_page():
     assert item.subtitle == "请派我去抗疫第一线"
     assert item.body == "\n\n".join([
         "疫情发生以来,全市2万余名机关干部积极响应号召",
-        "“我报名”“我参加”“请组织派我去”“我是党员我?guī)ь^”。疫情突如其来",
+        "“我报名”“我参加”“请组织派我去”“我是党员我?ь^”。疫情突如其来",
         "志愿者协助录入核酸检测信息",
-        "勇挑重?fù)?dān)、忘我工作的大局意识和奉献精神",
+        "勇挑重??、忘我工作的大局意识和奉献精神",
     ])
     assert (item.source, item.author, item.editor) == ("兰州新闻网", ["马丽娜"], "张广")
     assert item.published_at_raw == "时间:2022-10-24"
