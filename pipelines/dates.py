@@ -35,7 +35,12 @@ _DATE = re.compile(
     r"(?<![0-9])(?P<y>[0-9]{4})(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})(?![0-9])"
     r"|(?<![0-9])(?P<cy>[0-9]{4})[ \t]*年[ \t]*(?P<cm>[0-9]{1,2})[ \t]*月[ \t]*(?P<cd>[0-9]{1,2})[ \t]*[日号號]"
     r"|(?<![0-9.])(?P<dd>[0-9]{1,2})\.(?P<dm>[0-9]{1,2})\.(?P<dy>[0-9]{4})(?![0-9])"  # 08.02.2022: day first
+    # 二〇二二年九月十六日: newspapers and official documents write dates in Han numerals.
+    r"|(?P<hy>[〇○零一二三四五六七八九]{4})[ \t]*年[ \t]*(?P<hm>十[一二]?|[一二三四五六七八九])[ \t]*月"
+    r"[ \t]*(?P<hd>[二三]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|卅一?|[一二三四五六七八九])[ \t]*[日号號]"
 )
+_HAN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
+_HAN_TENS = {"十": 10, "廿": 20, "卅": 30}
 # The time right after a date: 22:29:38, 11:12, 20时33分(05秒); an offset only in ISO form (T…Z).
 _TIME = re.compile(
     r"(?P<t>T|[ \t]*(?:(?P<half>上午|早上|凌晨|中午|下午|晚上)[ \t]*)?)(?P<H>[0-9]{1,2})(?:"
@@ -117,8 +122,9 @@ def text_dates(text: str, *, now: datetime | None = None) -> list[tuple[str, Fou
     found = []
     for match in _DATE.finditer(folded):
         g = match.groupdict()
-        y, m, d = next(names for names in (("y", "m", "d"), ("cy", "cm", "cd"), ("dy", "dm", "dd")) if g[names[0]])
-        parts: tuple[int, ...] = (int(g[y]), int(g[m]), int(g[d]))
+        y, m, d = next(names for names in (("y", "m", "d"), ("cy", "cm", "cd"), ("dy", "dm", "dd"),
+                                           ("hy", "hm", "hd")) if g[names[0]])
+        parts: tuple[int, ...] = tuple(_number(g[name]) for name in (y, m, d))
         end, precision, offset = match.end(), "day", None
         clock = _TIME.match(folded, end)
         if clock:
@@ -137,6 +143,17 @@ def text_dates(text: str, *, now: datetime | None = None) -> list[tuple[str, Fou
             when.isoformat() if when else None, None if problem else precision,
             text[match.start():end], "meta", problem)))
     return found
+
+
+def _number(text: str) -> int:
+    """``2022``, ``二〇二二`` (digit by digit), ``九``, ``十六``, ``二十``, ``廿一``, ``三十一`` → int."""
+    if text.isdigit():
+        return int(text)
+    for tens_char, tens in _HAN_TENS.items():
+        if tens_char in text:
+            head, _, tail = text.partition(tens_char)
+            return (_HAN_DIGITS[head] * 10 if head else tens) + (_HAN_DIGITS[tail] if tail else 0)
+    return int("".join(str(_HAN_DIGITS[c]) for c in text))
 
 
 def _hour(hour: str, half: str | None) -> int:
