@@ -14,11 +14,20 @@ from scrapy.crawler import Crawler
 
 from govnews.items import Article
 
-# Labels, longest first so 责任编辑 wins over 编辑. Traditional forms included (mirrors).
-_LABELS = (
-    "责任编辑|責任編輯|发布时间|發布時間|發佈時間|发布日期|發布日期|浏览次数|瀏覽次數|阅读次数|点击数"
-    "|通讯员|通訊員|来源|來源|作者|记者|記者|编辑|編輯|终审|終審|审核|審核|时间|時間|日期|字体|字體"
+SOURCE_LABELS = ("来源", "來源", "文章来源", "稿件来源", "信息来源", "新闻来源", "稿源", "出处")
+AUTHOR_LABELS = ("作者", "记者", "記者", "通讯员", "通訊員", "撰稿", "撰文")
+#: In order of preference: the responsible editor, then any editor, then the final reviewer.
+EDITOR_LABELS = ("责任编辑", "責任編輯", "责编", "网络编辑", "值班编辑", "编辑", "編輯", "终审", "終審",
+                 "审核", "審核", "签发")
+#: Labels whose values no field takes; they end the value before them (作者:佚名 点击:…).
+_OTHER_LABELS = (
+    "发布时间", "發布時間", "發佈時間", "发布日期", "發布日期", "更新时间", "时间", "時間", "日期",
+    "浏览次数", "瀏覽次數", "浏览量", "浏览", "阅读次数", "阅读量", "阅读", "点击数", "点击量", "点击",
+    "访问量", "访问次数", "人气", "字体", "字體", "字号", "发布者", "发布人", "发布机构", "摄影", "攝影",
+    "校对", "录入", "分享到", "打印",
 )
+# Longest first, so 责任编辑 wins over 编辑 and 文章来源 over 来源.
+_LABELS = "|".join(sorted({*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS, *_OTHER_LABELS}, key=len, reverse=True))
 _LABEL = re.compile(rf"({_LABELS})\s*[:：]")
 _SEPARATOR_CLASS = r"[\s|｜/【】\[\]()（）,，;；]+"
 #: Separators and any whitespace at either end of a value (``\r`` and U+3000 included).
@@ -29,10 +38,6 @@ PLACEHOLDERS = {"未知", "佚名", "admin", "Admin", "ADMIN", "本站", "本网
 _DATELINE = re.compile(r"^\s*\S{0,24}?[讯訊電电]\s*[(（]\s*([^()（）]{1,40}?)\s*[)）]")
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|»|›|→|＞|/|\\|->)\s*")
 _CRUMB_LABEL = re.compile(r"^(您的位置|你的位置|当前位置|當前位置|所在位置|位置|当前页面)\s*[:：]?\s*")
-
-SOURCE_LABELS = {"来源", "來源"}
-AUTHOR_LABELS = {"作者", "记者", "記者", "通讯员", "通訊員"}
-EDITOR_LABELS = ("责任编辑", "責任編輯", "编辑", "編輯", "终审", "終審", "审核", "審核")
 
 
 def labeled_values(text: str) -> list[tuple[str, str]]:
@@ -121,7 +126,7 @@ class MetaPipeline:
         return item
 
 
-def _first(pairs: list[tuple[str, str]], labels: set[str]) -> str | None:
+def _first(pairs: list[tuple[str, str]], labels: tuple[str, ...] | set[str]) -> str | None:
     for label, value in pairs:
         if label in labels and clean_value(value):
             return clean_value(value)

@@ -28,6 +28,7 @@ from lxml import html as lxml_html
 from scrapy.crawler import Crawler
 
 from govnews.items import Article
+from pipelines.meta import AUTHOR_LABELS, EDITOR_LABELS, SOURCE_LABELS
 from pipelines.script import fold_width, strip_pinyin
 
 logger = logging.getLogger(__name__)
@@ -77,9 +78,9 @@ STOP_RULES: dict[str, re.Pattern[str]] = {
     "share": re.compile(r"^分享到[:：]?"),
     "keywords": re.compile(r"^关键词(浏览)?[:：]|^關鍵詞[:：]|^标签[:：]"),
 }
-_FOOTER_META = re.compile(
-    r"^[(（]?\s*(作者|文|撰稿|记者|責任編輯|责任编辑|编辑|編輯|审核|终审|終審|来源|來源|供稿)\s*[:：]\s*(.{1,40}?)\s*[)）]?$"
-)
+#: Labels of the lines below an article: the meta stage's fields, plus 文 and 供稿 bylines.
+_FOOTER_LABELS = sorted({*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS, "文", "供稿"}, key=len, reverse=True)
+_FOOTER_META = re.compile(rf"^[(（]?\s*({'|'.join(_FOOTER_LABELS)})\s*[:：]\s*(.{{1,40}}?)\s*[)）]?$")
 #: A page's meta line (来源:X 发布时间:Y, or a labelled date alone): meta, not text.
 _META_LINE = re.compile(
     r"^(?=.{0,150}$)(?:[^:]{0,40}?(?:来源|來源|作者|发布时间|發布時間|时间|時間|日期|浏览次数|點擊|点击数|字体|字體)\s*:){2,}"

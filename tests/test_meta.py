@@ -33,6 +33,12 @@ def run(meta_text="", footer=(), body="", breadcrumb=None):
     ("发布时间: 2020-04-29 20:33:31 来源: 未知 作者: 佚名", None, []),
     ("发布时间: 2020-04-15 20:48 来源: 长江日报 作者: 记者 王某某 通讯员 李某", "长江日报", ["王某某", "李某"]),
     ("來源：蘭州新聞網 作者：admin", "蘭州新聞網", []),
+    # labels no field takes still end the value before them
+    ("时间:2020-04-29 20:33 来源:未知 作者:佚名 点击: 次", None, []),
+    ("作者：张三 阅读量：1024 发布者：admin", None, ["张三"]),
+    # longer labels are not read as the short ones inside them
+    ("作者：张三 文章来源：新华社 责编：李四", "新华社", ["张三"]),
+    ("稿件来源：湖北日报 撰稿：王五", "湖北日报", ["王五"]),
 ])
 def test_meta_line_values(meta, source, author):
     item, _ = run(meta)
