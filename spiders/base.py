@@ -22,8 +22,9 @@ from portals import Portal, PortalError, load_configured_portal, load_portal
 from spiders import heuristics
 
 #: Pager links any CMS labels "next page" (Simplified, Traditional on mirrors).
-NEXT_PAGE_LINKS = ("//a[normalize-space(.)='下一页' or normalize-space(.)='下页'"
-                   " or normalize-space(.)='下一頁' or normalize-space(.)='后页']/@href")
+NEXT_PAGE_LINKS = ("//a[starts-with(normalize-space(.),'下一页') or starts-with(normalize-space(.),'下一頁')"
+                   " or normalize-space(.)='下页' or normalize-space(.)='后页' or normalize-space(.)='下頁'"
+                   " or @title='下一页']/@href")
 
 #: Defaults every template starts from; templates and portals override them. Title, body,
 #: meta, breadcrumb and tags have none: when a portal gives none, spiders.heuristics finds them.
@@ -100,6 +101,11 @@ class PortalSpider(scrapy.Spider):
         if not pages and self.selectors["next_page"] != NEXT_PAGE_LINKS:
             found = (response.urljoin(h) for h in response.xpath(NEXT_PAGE_LINKS).getall())
             pages = self.fallback("next_page", [u for u in found if self.portal.is_list_url(u)]) or []
+        if not pages:
+            scripted = heuristics.find_script_pager(response)
+            scripted = response.urljoin(scripted) if scripted else None
+            if scripted and self.portal.is_list_url(scripted):
+                pages = [self.fallback("script_pager", scripted)]
         for url in pages:
             yield self.list_request(url)
 

@@ -19,6 +19,8 @@ from typing import Any
 
 from parsel import Selector
 
+from pipelines.meta import AUTHOR_LABELS, EDITOR_LABELS, SOURCE_LABELS
+
 _SPACES = re.compile(r"\s+")
 #: A mirror's pinyin annotation after a character: 來(lái)源(yuán) must still read 来源.
 _NOTE = r"(?:[(（][a-zü\u00e0-\u01dc]{1,7}[)）])?"
@@ -37,7 +39,7 @@ META_LABEL = re.compile("({})\\s*[:：]".format(_labels(
 DATE_LEAD = re.compile(r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 #: Labels of the lines below an article (作者/责任编辑/终审…), which belong in its fields.
 FOOTER_LABEL = re.compile("^\\s*[(（]?\\s*({})\\s*[:：]".format(_labels(
-    "作者", "责任编辑", "責任編輯", "编辑", "編輯", "终审", "終審", "审核", "審核", "来源", "來源")))
+    *sorted({*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS}, key=len, reverse=True))))
 _TAGS_LEAD = re.compile("^\\s*({}|Tags?)\\s*({})?\\s*[:：]".format(
     _labels("关键词", "关键字", "關鍵詞", "标签", "標籤"), _labels("浏览", "瀏覽")), re.I)
 _CRUMB_LEAD = re.compile("^\\s*({})\\s*[:：]".format(
@@ -58,8 +60,13 @@ _BLOCK_TAGS = {
 }
 _SKIP_TAGS = {"script", "style", "noscript", "template", "textarea", "select", "a", "button"}
 _HEADING_RANK = {"h1": 4, "h2": 3, "h3": 2, "h4": 1}
+_BOLD_TAGS = {"b", "strong", "font"}
 #: A paragraph shorter than this (in characters) is a caption, label or link, not prose.
 MIN_PARAGRAPH = 20
+#: A meta line is longer than this (in characters, spaces aside) only when it is prose.
+META_MAX = 150
+#: How many elements after the body may hold its footer lines.
+FOOTER_SCAN = 60
 
 
 def text_of(node: Any, sep: str = " ") -> str:
@@ -106,7 +113,7 @@ def find_body(page: Selector) -> Selector | None:
             continue
         own = own_prose(element)
         length = len(_SPACES.sub("", own))
-        if length < MIN_PARAGRAPH or META_LABEL.search(own) or _in_chrome(element):
+        if length < MIN_PARAGRAPH or is_meta_line(own) or _in_chrome(element):
             continue  # a meta line, a footer's address block: no paragraphs
         if element.tag != "p":
             votes[element] = votes.get(element, 0.0) + length
@@ -131,6 +138,14 @@ def own_prose(element: Any) -> str:
             parts.append(own_prose(child))
         parts.append(child.tail or "")
     return "".join(parts)
+
+
+def is_meta_line(own: str) -> bool:
+    """Whether an element's own text is a meta line: short, and labelled (来源：…) or led by
+    a date. Prose that merely mentions a label (``(本文来源：长江日报)`` closing a body
+    written in one ``<td>``) is too long to be one."""
+    length = len(_SPACES.sub("", own))
+    return length <= META_MAX and META_LABEL.search(own) is not None or length <= 60 and DATE_LEAD.match(own) is not None
 
 
 def _excluded(element: Any) -> bool:
@@ -159,7 +174,7 @@ def find_meta(page: Selector, body: Selector | None) -> str:
         if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS or _excluded(element):
             continue
         own = own_prose(element)
-        labelled = META_LABEL.search(own) or (DATE_LEAD.match(own) and len(own.strip()) <= 60)
+        labelled = is_meta_line(own)
         if not labelled and body_root is not None and len(_SPACES.sub("", own)) >= MIN_PARAGRAPH \
                 and _within(element, body_root):
             break
@@ -178,17 +193,20 @@ def _within(element: Any, ancestor: Any) -> bool:
 def find_title(page: Selector, body: Selector | None = None) -> str | None:
     """The headline: standard head metas, else the heading above the body that ranks best.
 
-    Candidates are headings and title-classed elements above the body, outside the site's
-    chrome (logo, navigation, header). A candidate the window title repeats wins; then
-    heading rank (h1 > h2 …); then nearness to the body. Last resort: the window title's
-    longest part.
+    Candidates are headings, title-classed elements and bold lines standing alone (old
+    table layouts: ``<td><font size="4"><b>…</b></font></td>``) above the body, outside the
+    site's chrome (logo, navigation, header). A candidate the window title or the end of the
+    location bar repeats wins; then a headline's length (column headings such as 栏目导航 or
+    市委会要闻 are short); then heading rank (h1 > h2 …); then nearness to the body. Last
+    resort: the window title's longest part.
     """
     found = head_meta(page, "ArticleTitle", "og:title")
     if found:
         return found
     window = _SPACES.sub(" ", page.xpath("//head/title/text()").get() or "").strip()
+    crumb = (find_breadcrumb(page) or "").replace(" ", "")
     body_root = body.root if body is not None else None
-    candidates: list[tuple[tuple[bool, int, bool, int], str]] = []
+    candidates: list[tuple[tuple[bool, bool, int, int], str]] = []
     root = page.xpath("//body")
     elements = list(root[0].root.iter()) if root else []
     for position, element in enumerate(elements):
@@ -196,19 +214,28 @@ def find_title(page: Selector, body: Selector | None = None) -> str | None:
             break
         if not isinstance(element.tag, str) or _excluded(element) or _in_chrome(element):
             continue
+        text = text_of(element, "")
         rank = _HEADING_RANK.get(element.tag, 0)
         if not rank and _TITLE_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
             rank = 2
-        text = text_of(element, "")
+        if not rank and element.tag in _BOLD_TAGS and _stands_alone(element, text):
+            rank = 1
         if not rank or not 4 <= len(text) <= 120:
             continue
-        # Column headings (市委会要闻) are short; headlines rarely are.
-        key = (len(text) >= 6 and text in window, rank, len(text) >= 8, position)
-        candidates.append((key, text))
+        echoed = len(text) >= 6 and (text in window or crumb.endswith(text.replace(" ", "")))
+        candidates.append(((echoed, len(text) >= 8, rank, position), text))
     if candidates:
         return max(candidates)[1]
     parts = [p for p in _WINDOW_SPLIT.split(window) if p]
     return max(parts, key=len) if parts else None
+
+
+def _stands_alone(element: Any, text: str) -> bool:
+    """Whether ``element`` is all the text of the block it sits in (a line of its own)."""
+    block = element.getparent()
+    while block is not None and block.tag not in _BLOCK_TAGS:
+        block = block.getparent()
+    return block is not None and text_of(block, "") == text
 
 
 def find_subtitle(page: Selector, title: str | None, body: Selector | None) -> str | None:
@@ -270,26 +297,53 @@ def find_breadcrumb(page: Selector) -> str | None:
 def find_footer_lines(page: Selector, body: Selector | None) -> list[str]:
     """Short 作者/责任编辑/终审/来源 lines right below the body, which belong in fields.
 
-    Scans the elements after the body in document order and stops at the first long
-    prose (a related-story list) or after a screenful of elements.
+    Scans the elements after the body in document order (siblings of the body and of its
+    containers alike: ``<div class="content"><div class="TRS_Editor">…</div></div>`` then
+    ``<div class="bottom"><p>责任编辑：…</p>``) and stops at the first long prose (a
+    related-story summary) or after a screenful of elements.
     """
     if body is None:
         return []
     lines: list[str] = []
-    for count, element in enumerate(body.root.itersiblings()):
-        if count > 12:
-            break
-        for node in element.iter():
-            if not isinstance(node.tag, str) or node.tag in _SKIP_TAGS:
-                continue
-            own = own_prose(node)
-            if FOOTER_LABEL.match(own):
-                text = text_of(node)
-                if len(text) <= 60 and text not in lines:
-                    lines.append(text)
-            elif len(_SPACES.sub("", own)) >= MIN_PARAGRAPH:
-                return lines
+    for node in body.root.xpath(f"following::*[position() <= {FOOTER_SCAN}]"):
+        if not isinstance(node.tag, str) or node.tag in _SKIP_TAGS or _excluded(node):
+            continue
+        own = own_prose(node)
+        if FOOTER_LABEL.match(own):
+            text = text_of(node)
+            if len(text) <= 60 and text not in lines:
+                lines.append(text)
+        elif len(_SPACES.sub("", own)) >= MIN_PARAGRAPH:
+            return lines
     return lines
+
+
+#: The pager TRS WCM (the CMS of many government sites) writes by script:
+#: ``createPageHTML(5, 0, "index", "html")`` (page count, 0-based current page, file stem,
+#: extension), the arguments sometimes variables set just before (``var countPage = 5``).
+_SCRIPT_PAGER = re.compile(r"createPageHTML\(([^)]*)\)")
+_SCRIPT_NUMBER = r"\b{}\s*=\s*['\"]?(\d+)"
+
+
+def find_script_pager(page: Selector) -> str | None:
+    """The next list page (relative URL) of a pager a script writes, or None on the last
+    page: page 0 is ``index.html``, page n ``index_n.html``."""
+    for script in page.xpath("//script/text()").getall():
+        for call in _SCRIPT_PAGER.finditer(script):
+            args = [arg.strip().strip("'\"") for arg in call.group(1).split(",")]
+            if len(args) < 4:
+                continue
+            numbers = []
+            for arg in args[:2]:
+                if not arg.isdigit():
+                    value = re.search(_SCRIPT_NUMBER.format(re.escape(arg)), script) if arg else None
+                    arg = value.group(1) if value else ""
+                numbers.append(int(arg) if arg.isdigit() else None)
+            total, current = numbers
+            stem, extension = args[2], args[3]
+            if total is not None and current is not None and re.fullmatch(r"[\w-]+", stem + extension):
+                return f"{stem}_{current + 1}.{extension}" if current + 1 < total else None
+    return None
 
 
 def find_tags(page: Selector) -> list[str]:
