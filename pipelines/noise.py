@@ -224,13 +224,20 @@ def _remove_keep_tail(node: Any) -> None:
     parent.remove(node)
 
 
+_CELL_TAGS = {"td", "th"}
+CELL_SEPARATOR = " | "
+
+
 def blocks_of(root: Any, base_url: str) -> list[Block]:
-    """Text lines and images of ``root`` in reading order."""
+    """Text lines and images of ``root`` in reading order; a table row of plain cells is one
+    line (a layout table's cells hold blocks and stay blocks)."""
     blocks: list[Block] = []
     line: list[str] = []
 
     def flush() -> None:
         text = _SPACES.sub(" ", "".join(line)).strip()
+        if CELL_SEPARATOR in line:  # empty cells leave separators with nothing between
+            text = CELL_SEPARATOR.join(cell for cell in (c.strip() for c in text.split(CELL_SEPARATOR.strip())) if cell)
         line.clear()
         if text:
             blocks.append(Block(text=text))
@@ -238,6 +245,11 @@ def blocks_of(root: Any, base_url: str) -> list[Block]:
     def walk(node: Any) -> None:
         tag = node.tag.lower() if isinstance(node.tag, str) else ""
         block = tag in BLOCK_TAGS
+        if tag in _CELL_TAGS and not any(isinstance(d.tag, str) and d.tag.lower() in BLOCK_TAGS for d in node.iterdescendants()):
+            # A data table's row reads as one line, cells apart: "志书出版 | 12部".
+            block = False
+            if "".join(line).strip():
+                line.append(CELL_SEPARATOR)
         if block:
             flush()
         if tag == "br":

@@ -164,3 +164,11 @@ def test_clean_text_never_raises_and_is_idempotent(text):
     once = clean_text(text)
     assert clean_text(once) == once
     assert set(once.splitlines()) <= set(text.splitlines())
+
+
+def test_a_data_table_row_is_one_line_and_a_layout_table_keeps_its_paragraphs():
+    cleaned = body("<p>第一段正文。</p><table><tr><th>项目</th><th>完成数</th></tr>"
+                   "<tr><td>志书出版</td><td></td><td>12部</td></tr></table><p>第二段正文。</p>")
+    assert cleaned.paragraphs == ["第一段正文。", "项目 | 完成数", "志书出版 | 12部", "第二段正文。"]
+    cleaned = body("<table><tr><td><p>第一段正文。</p><p>第二段正文。</p></td><td>3月9日,第三段。<br>第四段。</td></tr></table>")
+    assert cleaned.paragraphs == ["第一段正文。", "第二段正文。", "3月9日,第三段。", "第四段。"]
