@@ -15,6 +15,7 @@ import scrapy
 from parsel import SelectorList
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
+from w3lib.encoding import html_body_declared_encoding, resolve_encoding
 
 from govnews.items import Article
 from govnews.urls import canonical_url
@@ -185,7 +186,39 @@ class PortalSpider(scrapy.Spider):
             return None
         if self.portal.encoding:
             return response.replace(encoding=self.portal.encoding)
+        better = _better_encoding(response)
+        if better:
+            self.crawler.stats.inc_value("extract/recoded")
+            self.logger.info("%s: %s is not %s as served; decoded as %s", self.portal.name, response.url,
+                             response.encoding, better)
+            return response.replace(encoding=better)
         return response
+
+
+#: Replacement characters per 1000 of a decoded page above which the served charset is doubted.
+BAD_DECODE_PER_MILLE = 5
+
+
+def _better_encoding(response: TextResponse) -> str | None:
+    """An encoding that decodes ``response`` cleanly when the served one does not.
+
+    Sites of these CMSs send GBK under a ``charset=utf-8`` header (a proxy's or a server's
+    default); Scrapy trusts the header and the page comes out as U+FFFD. The page's own
+    ``<meta charset>`` and GB18030 (a superset of GB2312 and GBK) are tried, strictly.
+    """
+    text = response.text
+    if text.count("\ufffd") * 1000 <= BAD_DECODE_PER_MILLE * max(len(text), 1):
+        return None
+    declared = html_body_declared_encoding(response.body)
+    for candidate in dict.fromkeys(filter(None, (declared, "gb18030", "utf-8"))):
+        name = resolve_encoding(candidate)
+        if name and name != resolve_encoding(response.encoding):
+            try:
+                response.body.decode(name)
+            except (UnicodeDecodeError, LookupError):
+                continue
+            return name
+    return None
 
 
 def text_of(node: scrapy.Selector, sep: str = "") -> str:
