@@ -47,6 +47,9 @@ _CRUMB_LEAD = re.compile("^\\s*({})\\s*[:：]".format(
 _CRUMB_CLASS = re.compile(r"crumb|position|location|place|weizhi|dqwz|mianbao", re.I)
 #: Class/id tokens of site chrome (a logo's or a menu's heading is not the headline).
 _CHROME_TOKEN = re.compile(r"^(logo|nav|navbar|menu|header|head|banner|footer|foot|top|topbar)([-_]|$)", re.I)
+_BESIDE_TOKEN = re.compile(
+    r"^(comments?|cmt|pinglun|reply|replies|related|relate|xiangguan|xgwz|xgxw|recommend|tuijian|"
+    r"hot|hotnews|remen|paihang|rank|ranking)([-_]|$)", re.I)
 _TITLE_CLASS = re.compile(r"title|biaoti|headline|(^|[-_\s])(tit|bt)([-_\s]|$)", re.I)
 _SUBTITLE_CLASS = re.compile(r"sub-?title|subtit|fbt|fu-?title|vice", re.I)
 _WINDOW_SPLIT = re.compile(r"\s*(?:[-_|—–]|::)\s*")
@@ -113,7 +116,7 @@ def find_body(page: Selector) -> Selector | None:
             continue
         own = own_prose(element)
         length = len(_SPACES.sub("", own))
-        if length < MIN_PARAGRAPH or is_meta_line(own) or _in_chrome(element):
+        if length < MIN_PARAGRAPH or is_meta_line(own) or _in_chrome(element) or _beside_article(element):
             continue  # a meta line, a footer's address block: no paragraphs
         if element.tag != "p":
             votes[element] = votes.get(element, 0.0) + length
@@ -267,10 +270,21 @@ def find_subtitle(page: Selector, title: str | None, body: Selector | None) -> s
     return None
 
 
+def _beside_article(element: Any) -> bool:
+    """Whether ``element`` sits in a block that holds prose other than the article's:
+    readers' comments, related or recommended stories (which can outweigh a short article)."""
+    return _has_token(element, _BESIDE_TOKEN)
+
+
 def _in_chrome(element: Any) -> bool:
+    return _has_token(element, _CHROME_TOKEN)
+
+
+def _has_token(element: Any, pattern: re.Pattern[str]) -> bool:
+    """Whether a class or id token of ``element`` or an ancestor matches ``pattern``."""
     for node in (element, *element.iterancestors()):
         tokens = f"{node.get('class', '')} {node.get('id', '')}".split()
-        if any(_CHROME_TOKEN.match(token) for token in tokens):
+        if any(pattern.match(token) for token in tokens):
             return True
     return False
 

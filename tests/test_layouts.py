@@ -6,7 +6,8 @@ Each page models one skin Chinese government and news sites commonly run: DedeCM
 article template in GBK (body in one ``<td>`` split by ``<br>``), a TRS-style government
 page (head metas, ``TRS_Editor`` body, editor line below the body's container), an old
 table layout (headline in ``<font><b>``, a sidebar heading with a title class), and a body
-pasted from the WeChat editor (nested ``<section>``s, a comment thread below).
+pasted from the WeChat editor (nested ``<section>``s, and a thread of readers' comments below
+with more prose than the article).
 """
 
 import json
