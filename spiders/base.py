@@ -116,7 +116,10 @@ class PortalSpider(scrapy.Spider):
         response = self._page(response)
         if response is None:
             return
-        body = self.first(response, "body") or self.fallback("body", heuristics.find_body(response))
+        body = self.first(response, "body")
+        if body is not None and not text_of(body) and not body.xpath(".//img"):
+            body = None  # an empty placeholder the selector matched on another skin of the site
+        body = body or self.fallback("body", heuristics.find_body(response))
         title = self.text(response, "title") or self.fallback("title", heuristics.find_title(response, body))
         meta = "\n".join(filter(None, (text_of(s, " ") for s in self.select(response, "meta"))))
         crumb = self.text(response, "breadcrumb", " ")

@@ -125,3 +125,14 @@ def test_a_pager_written_by_script_is_followed(tmp_path, current, next_page):
     ]
     expected_stat = 1 if next_page else None
     assert crawler.stats.get_value("extract/fallback/script_pager") == expected_stat
+
+
+def test_an_empty_element_the_body_selector_matches_is_no_body(tmp_path):
+    """whrx's body selector (``div.article div.content``) matching an empty placeholder on
+    another skin must not empty the article: the generic finder reads the page instead."""
+    page = (LAYOUTS / "dedecms_default.html").read_bytes().replace(
+        b'<div class="viewbox">', b'<div class="article"><div class="content"> </div></div><div class="viewbox">')
+    (tmp_path / "page.html").write_bytes(page)
+    portal, url, expected = CASES["dedecms_default.html"]
+    item = extract_file(tmp_path / "page.html", portal, url)
+    assert item.body == expected["body"]
