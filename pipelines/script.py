@@ -53,8 +53,9 @@ _SYLLABLE = re.compile(
 )
 #: A parenthesised single word directly after a Han character (ASCII or full-width
 #: parentheses; a mirror emits one syllable per converted character, some mirrors with a
-#: space before the closing parenthesis: ``會(huì )``).
-_ANNOTATION = re.compile(f"(?<=[{HAN}])[(（]([{_PINYIN_LETTERS}]{{1,6}}) ?[)）]")
+#: space before the closing parenthesis: ``會(huì )``), or after the ``?``/``^`` a
+#: re-encoding left of one (``鐓^(qū)``; toned only, see _annotation_spans).
+_ANNOTATION = re.compile(f"(?<=[{HAN}?^])[(（]([{_PINYIN_LETTERS}]{{1,6}}) ?[)）]")
 #: What a re-encoding leaves of an annotation when it lost the character and the opening
 #: parenthesis: ``我?guī)ь^`` (我带头), ``重?fù)?dān)`` (重担).  Toned syllables only.
 _ORPHAN = re.compile(f"(?<=\\?)([{_PINYIN_LETTERS}]{{1,6}}) ?\\)")

@@ -88,6 +88,8 @@ def test_strip_pinyin_and_fold_width():
     # What damage left of an annotation goes; the lost character's ``?`` stays, unguessed.
     assert strip_pinyin("我?guī)ь^，重?fù)?dān)") == "我?ь^，重??"
     assert strip_pinyin("What?no) 为什么?lol)") == "What?no) 为什么?lol)"
+    assert strip_pinyin("當?shù)弥鐓^(qū)書記") == "當?弥鐓^書記"
+    assert strip_pinyin("What?(no) x^(2) 为什么?(de)") == "What?(no) x^(2) 为什么?(de)"
     assert fold_width("“Ｈｉ，”—\u3000！～") == "“Hi,”— !~"
 
 
