@@ -33,6 +33,7 @@ _SEPARATOR_CLASS = r"[\s|｜/【】\[\]()（）,，;；]+"
 #: Separators and any whitespace at either end of a value (``\r`` and U+3000 included).
 _EDGES = re.compile(rf"^{_SEPARATOR_CLASS}|{_SEPARATOR_CLASS}$")
 _ROLE_WORDS = re.compile(r"^(记者|記者|通讯员|通訊員|实习生|實習生|见习记者|摄影|攝影|文|图|圖|文/图|本报记者|本報記者)$")
+_HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
 _NAME_SPLIT = re.compile(r"[\s、，,;；/|]+")
 PLACEHOLDERS = {"未知", "佚名", "admin", "Admin", "ADMIN", "本站", "本网", "管理员", "匿名", "不详", "网络", "无", "-", "—"}
 _DATELINE = re.compile(r"^\s*\S{0,24}?[讯訊電电]\s*[(（]\s*([^()（）]{1,40}?)\s*[)）]")
@@ -58,12 +59,15 @@ def clean_value(value: str | None) -> str | None:
 
 
 def split_names(value: str | None) -> list[str]:
-    """``文明 徐锐 任慧`` → three names; role words (记者, 通讯员) and placeholders dropped."""
+    """``文明 徐锐 任慧`` → three names, ``颜 娜`` → one; role words (记者, 通讯员) and
+    placeholders dropped."""
     names = []
     for part in _NAME_SPLIT.split(value or ""):
         part = _EDGES.sub("", part)
         if part and not _ROLE_WORDS.match(part) and clean_value(part) and part not in names:
             names.append(part)
+    if len(names) == 2 and all(len(name) == 1 and _HAN_CHAR.match(name) for name in names):
+        return ["".join(names)]  # a two-character name spaced to the width of three: 颜 娜
     return names
 
 

@@ -61,7 +61,8 @@ LINE_RULES: dict[str, re.Pattern[str]] = {
     "browser_notice": re.compile(r"^(尊敬的用户,?您好!?|.{0,6}网站不支持您所使用的浏览器.*|.*请您?使用以下浏览器.*|.*建议使用.{0,20}浏览器.{0,20})$"),
     "share": re.compile(r"^(分享到[:：]?.{0,40}|微信扫一扫.{0,10}|Scan me!?|微信里点“发现”,?扫一下|二维码便可将本文分享至朋友圈。?|[x×X]|扫一扫.{0,10}分享.{0,10})$", re.I),
     "font_switch": re.compile(r"^.{0,20}【?字[体號号][:：]?\s*([大中小]\s*){0,3}】?\s*$"),
-    "print_close": re.compile(r"^(【?(打印|打印正文|打印本页|关闭|关闭本页|关闭窗口|收藏)】?\s*)+$"),
+    "print_close": re.compile(r"^(【?(打印|打印正文|打印本[页頁]|关闭|關閉|关闭本页|關閉本頁|关闭窗口|關閉窗口|收藏)】?\s*)+$"),
+    "read_aloud": re.compile(r"^(人工)?智能朗[读讀][:：]?$"),
     "view_counter": re.compile(r"^(浏览次数|阅读次数|阅读量|点击数|点击量|访问量|浏览量)[:：]?\s*\d*\s*次?$"),
     "back_to_top": re.compile(r"^(Top|TOP|top|返回顶部|回到顶部|↑)$"),
     "placeholder": re.compile(r"^(none|null|undefined|None|NULL)$"),
@@ -69,7 +70,13 @@ LINE_RULES: dict[str, re.Pattern[str]] = {
     "breadcrumb": re.compile(r"^(您的位置|你的位置|当前位置|當前位置|所在位置)\s*:"),
     # A machine timestamp alone on a line is a page-render clock; a document's own
     # signature date (2022年9月16日) has no time and stays.
-    "render_clock": re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?$"),
+    "render_clock": re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?(\s*(人工)?智能朗[读讀][:：]?)?$"),
+    # Porn and gambling keywords a hijacked mirror appends for search engines
+    # (国内精品久久人妻无码免费,婷婷五月天…): two of them never meet in a news sentence.
+    "spam": re.compile(
+        r"^(?:.*?(?:无码|無碼|人妻|婷婷|五月天|毛片|色综合|色綜合|一区二区|一區二區|中文字幕|在线观看|在線觀看"
+        r"|久久精品|久久国产|國產精品|国产精品|亚洲精品|亞洲精品|偷拍|百家乐|百家樂|博彩|娱乐城|娛樂城|时时彩"
+        r"|時時彩|六合彩|赌场|賭場|菠菜)){2}"),
 }
 STOP_RULES: dict[str, re.Pattern[str]] = {
     "original_link": re.compile(r"^请?点击查看原文"),
@@ -81,6 +88,12 @@ STOP_RULES: dict[str, re.Pattern[str]] = {
 #: Labels of the lines below an article: the meta stage's fields, plus 文 and 供稿 bylines.
 _FOOTER_LABELS = sorted({*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS, "文", "供稿"}, key=len, reverse=True)
 _FOOTER_META = re.compile(rf"^[(（]?\s*({'|'.join(_FOOTER_LABELS)})\s*[:：]\s*(.{{1,40}}?)\s*[)）]?$")
+#: A reporter's byline closing an article: ``兰州日报社全媒体记者 华晓婧``, ``□本报记者 颜 娜``.
+#: The words before 记者 must name a newsroom (…社/报/台/网), so ``他对记者说`` is prose.
+_BYLINE = re.compile(
+    r"^[□■◎]?\s*(?:[^\s,，。:：]{0,14}?(?:社|报|報|台|网|網|站|中心))?\s*(?:全媒体|全媒體|本报|本報|见习|見習|特约|特約)?"
+    r"(?:记者|記者)\s*(?P<names>[\u4e00-\u9fff·]{1,4}(?:[\s、]+[\u4e00-\u9fff·]{1,4}){0,5})$"
+)
 #: A page's meta line (来源:X 发布时间:Y, or a labelled date alone): meta, not text.
 _META_LINE = re.compile(
     r"^(?=.{0,150}$)(?:[^:]{0,40}?(?:来源|來源|作者|发布时间|發布時間|时间|時間|日期|浏览次数|點擊|点击数|字体|字體)\s*:){2,}"
@@ -333,9 +346,15 @@ def clean_body(
             continue
         after_image = False
         paragraphs.append(text)
-    # Trailing 作者/责任编辑 lines are meta, not text: move them to the footer.
-    while paragraphs and _FOOTER_META.match(line_key(paragraphs[-1])):
-        footer.insert(0, paragraphs.pop())
+    # Trailing 作者/责任编辑 lines and a reporter's byline are meta, not text: move them to
+    # the footer (a byline as 记者:<names>, which the meta stage reads).
+    while paragraphs:
+        key = line_key(paragraphs[-1])
+        byline = _BYLINE.match(key)
+        if not (byline or _FOOTER_META.match(key)):
+            break
+        line = paragraphs.pop()
+        footer.insert(0, f"记者:{byline['names']}" if byline else line)
         rules["footer_meta"] = rules.get("footer_meta", 0) + 1
     return CleanBody(paragraphs, images, tags, footer, rules)
 

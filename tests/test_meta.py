@@ -77,6 +77,8 @@ def test_datelines(line, names):
 def test_names_and_breadcrumbs():
     assert split_names("记者 王某某 通讯员 李某、张某") == ["王某某", "李某", "张某"]
     assert split_names("佚名") == []
+    assert split_names("颜 娜") == ["颜娜"]  # a two-character name spaced to three characters' width
+    assert split_names("文明 徐锐 任慧") == ["文明", "徐锐", "任慧"]
     assert split_breadcrumb("您的位置： 首页 >新闻中心>政工简讯>2022年政工简讯>详细内容", "简讯") == [
         "首页", "新闻中心", "政工简讯", "2022年政工简讯"]
     assert split_breadcrumb("当前位置: 主页 > 国内新闻 > 湖北新闻 >") == ["主页", "国内新闻", "湖北新闻"]

@@ -47,6 +47,8 @@ def test_each_dom_rule_removes_its_widget_and_keeps_the_article(rule, widget):
     ("关闭本页 【打印正文】", "print_close"), ("浏览次数：1024", "view_counter"),
     ("Top", "back_to_top"), ("返回顶部", "back_to_top"), ("none", "placeholder"),
     ("您的位置： 首页 >新闻中心>政工简讯", "breadcrumb"), ("2024-07-08 15:44:44", "render_clock"),
+    ("2021-11-06 09:01:28 智能朗讀:", "render_clock"), ("智能朗读：", "read_aloud"), ("關閉", "print_close"),
+    ("国内精品久久人妻无码免费,婷婷五月天久久中文,亚欧无码vs在线观看", "spam"),
 ])
 def test_each_line_rule(line, rule):
     assert line_rule(line) == rule
@@ -70,6 +72,8 @@ def test_each_stop_rule(line, rule):
     "关闭本页面的广告后，居民们才看到通知。", "none of the above",
     "2022年9月16日", "四川省地方志工作办公室 2022年9月16日",  # a document's signature date
     "时间就是生命，来源于群众的智慧。",
+    "产品出口到亚洲、欧美、日韩等地区，国产精品牌走向世界。", "影片配有中文字幕。",
+    "采访中，他对记者说", "记者了解到，该社区共有志愿者120余名。",
 ])
 def test_article_lines_are_not_noise(line):
     assert line_rule(line) is None and stop_rule(line) is None
@@ -95,6 +99,14 @@ def test_a_meta_line_inside_a_loose_body_moves_to_the_footer():
     assert cleaned.footer == ["来源：四川省地方志工作办公室 发布时间：2022-09-16 08:35:31 浏览次数：",
                               "发布时间：2023-12-29 08:49:11"]
     assert cleaned.rules["meta_line"] == 2 and cleaned.rules["render_clock"] == 1
+
+
+def test_a_closing_byline_moves_to_the_footer_as_the_reporter():
+    cleaned = body("<p>正文。</p><p>蘭州日報社全媒體記者 華曉婧</p><p>來源: 蘭州晚報</p>")
+    assert cleaned.paragraphs == ["正文。"]
+    assert cleaned.footer == ["记者:華曉婧", "來源: 蘭州晚報"]
+    cleaned = body("<p>正文。</p><p>□本报记者 颜 娜</p>")
+    assert cleaned.footer == ["记者:颜 娜"]
 
 
 def test_trailing_author_and_editor_lines_move_to_the_footer():
