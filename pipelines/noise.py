@@ -66,6 +66,10 @@ LINE_RULES: dict[str, re.Pattern[str]] = {
     "view_counter": re.compile(r"^(浏览次数|阅读次数|阅读量|点击数|点击量|访问量|浏览量)[:：]?\s*\d*\s*次?$"),
     "back_to_top": re.compile(r"^(Top|TOP|top|返回顶部|回到顶部|↑)$"),
     "placeholder": re.compile(r"^(none|null|undefined|None|NULL)$"),
+    # An image's file name where its alt text belongs (微信截图_20250609111515, IMG_0412.JPG).
+    "file_name": re.compile(
+        r"^((微信|屏幕)?截图|微信图片|IMG|DSC|DSCN|image|photo|pic)[-_ ]?\d[\d_-]*(\.(jpe?g|png|gif|bmp|webp))?$"
+        r"|^[\w.-]+\.(jpe?g|png|gif|bmp|webp)$", re.I),
     # What a loose body container (the generic finder's) may take in above the text.
     "breadcrumb": re.compile(r"^(您的位置|你的位置|当前位置|當前位置|所在位置)\s*:"),
     # A machine timestamp alone on a line is a page-render clock; a document's own
@@ -317,7 +321,8 @@ def clean_body(
     after_image = False
     for block in blocks_of(root, base_url):
         if block.src:
-            alt = block.alt if block.alt and line_key(block.alt) != title_key else None
+            alt_key = line_key(block.alt or "")
+            alt = block.alt if alt_key and alt_key != title_key and not LINE_RULES["file_name"].match(alt_key) else None
             images.append({"src": block.src, "caption": alt})
             after_image = True
             continue

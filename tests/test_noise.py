@@ -49,6 +49,8 @@ def test_each_dom_rule_removes_its_widget_and_keeps_the_article(rule, widget):
     ("您的位置： 首页 >新闻中心>政工简讯", "breadcrumb"), ("2024-07-08 15:44:44", "render_clock"),
     ("2021-11-06 09:01:28 智能朗讀:", "render_clock"), ("智能朗读：", "read_aloud"), ("關閉", "print_close"),
     ("国内精品久久人妻无码免费,婷婷五月天久久中文,亚欧无码vs在线观看", "spam"),
+    ("欧美精品久久性爱|玖玖资源站365|亚洲精品福利无码", "spam"),
+    ("微信截图_20250609111515", "file_name"), ("IMG_0412.JPG", "file_name"), ("微信图片_20220916.png", "file_name"),
 ])
 def test_each_line_rule(line, rule):
     assert line_rule(line) == rule
@@ -74,6 +76,7 @@ def test_each_stop_rule(line, rule):
     "时间就是生命，来源于群众的智慧。",
     "产品出口到亚洲、欧美、日韩等地区，国产精品牌走向世界。", "影片配有中文字幕。",
     "采访中，他对记者说", "记者了解到，该社区共有志愿者120余名。",
+    "图片1", "2022年工作图片展", "IMG展厅开放",
 ])
 def test_article_lines_are_not_noise(line):
     assert line_rule(line) is None and stop_rule(line) is None
@@ -184,3 +187,9 @@ def test_a_data_table_row_is_one_line_and_a_layout_table_keeps_its_paragraphs():
     assert cleaned.paragraphs == ["第一段正文。", "项目 | 完成数", "志书出版 | 12部", "第二段正文。"]
     cleaned = body("<table><tr><td><p>第一段正文。</p><p>第二段正文。</p></td><td>3月9日,第三段。<br>第四段。</td></tr></table>")
     assert cleaned.paragraphs == ["第一段正文。", "第二段正文。", "3月9日,第三段。", "第四段。"]
+
+
+def test_an_image_file_name_is_no_caption():
+    cleaned = body('<p>正文。</p><p><img src="/a.jpg" alt="微信截图_20250609111515"></p>'
+                   '<p><img src="/b.jpg" alt="会议现场"></p>')
+    assert [image["caption"] for image in cleaned.images] == [None, "会议现场"]
