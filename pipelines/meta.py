@@ -29,16 +29,52 @@ _OTHER_LABELS = (
 # Longest first, so 责任编辑 wins over 编辑 and 文章来源 over 来源.
 _LABELS = "|".join(sorted({*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS, *_OTHER_LABELS}, key=len, reverse=True))
 _LABEL = re.compile(rf"({_LABELS})\s*[:：]")
-_SEPARATOR_CLASS = r"[\s|｜/【】\[\]()（）,，;；]+"
+_SEPARATOR_CLASS = r"[\s|｜/,，;；]+"
 #: Separators and any whitespace at either end of a value (``\r`` and U+3000 included).
 _EDGES = re.compile(rf"^{_SEPARATOR_CLASS}|{_SEPARATOR_CLASS}$")
+_BRACKETS = {"(": ")", "（": "）", "【": "】", "[": "]"}
+_CLOSERS = {close: open_ for open_, close in _BRACKETS.items()}
 _ROLE_WORDS = re.compile(r"^(记者|記者|通讯员|通訊員|实习生|實習生|见习记者|摄影|攝影|文|图|圖|文/图|本报记者|本報記者)$")
 _HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
 _NAME_SPLIT = re.compile(r"[\s、，,;；/|]+")
 PLACEHOLDERS = {"未知", "佚名", "admin", "Admin", "ADMIN", "本站", "本网", "管理员", "匿名", "不详", "网络", "无", "-", "—"}
 _DATELINE = re.compile(r"^\s*\S{0,24}?[讯訊電电]\s*[(（]\s*([^()（）]{1,40}?)\s*[)）]")
+#: A dateline at the end of a 来源 value: ``5月13日电(王爵)``, ``讯(记者 王某)``.
+_SOURCE_DATELINE = re.compile(
+    r"\s*(?:\d{1,2}月\d{1,2}日[电電讯訊](?:\s*[(（][^()（）]{0,40}[)）])?|[电電讯訊]\s*[(（][^()（）]{0,40}[)）])$")
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|»|›|→|＞|/|\\|->)\s*")
 _CRUMB_LABEL = re.compile(r"^(您的位置|你的位置|当前位置|當前位置|所在位置|位置|当前页面)\s*[:：]?\s*")
+
+
+def trim_value(value: str) -> str:
+    """``value`` without separators, spaces and unpaired or wrapping brackets at its ends.
+
+    ``【新华社】`` → ``新华社`` and ``(记者 王某`` → ``记者 王某``, but a bracket that pairs
+    with one inside stays: ``中新网四川新闻5月13日电(王爵)``, ``人民网(北京)``.
+    """
+    while True:
+        before = value
+        value = _EDGES.sub("", value)
+        if value[:1] in _BRACKETS and value.endswith(_BRACKETS[value[0]]) and _balanced(value[1:-1]):
+            value = value[1:-1]
+        elif value[:1] in _BRACKETS and not _balanced(value):
+            value = value[1:]
+        elif value[-1:] in _CLOSERS and not _balanced(value):
+            value = value[:-1]
+        if value == before:
+            return value
+
+
+def _balanced(text: str) -> bool:
+    """Whether every bracket in ``text`` closes one opened before it, of its own kind."""
+    stack: list[str] = []
+    for char in text:
+        if char in _BRACKETS:
+            stack.append(char)
+        elif char in _CLOSERS:
+            if not stack or stack.pop() != _CLOSERS[char]:
+                return False
+    return not stack
 
 
 def labeled_values(text: str) -> list[tuple[str, str]]:
@@ -47,15 +83,24 @@ def labeled_values(text: str) -> list[tuple[str, str]]:
     matches = list(_LABEL.finditer(text or ""))
     for match, following in zip(matches, [*matches[1:], None]):
         end = following.start() if following else len(text)
-        value = _EDGES.sub("", text[match.end():end])
+        value = trim_value(text[match.end():end])
         pairs.append((match.group(1), value))
     return pairs
 
 
 def clean_value(value: str | None) -> str | None:
     """A meta value, or None for empty values and CMS placeholders."""
-    value = _EDGES.sub("", value or "")
+    value = trim_value(value or "")
     return None if not value or value in PLACEHOLDERS else value
+
+
+def source_name(value: str | None) -> str | None:
+    """The source a 来源 value names, without a dateline copied into it:
+    ``中新网四川新闻5月13日电(王爵)`` → ``中新网四川新闻``; None for placeholders."""
+    value = clean_value(value)
+    if value is None:
+        return None
+    return clean_value(_SOURCE_DATELINE.sub("", value)) or value
 
 
 def split_names(value: str | None) -> list[str]:
@@ -63,7 +108,7 @@ def split_names(value: str | None) -> list[str]:
     placeholders dropped."""
     names = []
     for part in _NAME_SPLIT.split(value or ""):
-        part = _EDGES.sub("", part)
+        part = trim_value(part)
         if part and not _ROLE_WORDS.match(part) and clean_value(part) and part not in names:
             names.append(part)
     if len(names) == 2 and all(len(name) == 1 and _HAN_CHAR.match(name) for name in names):
@@ -114,7 +159,7 @@ class MetaPipeline:
         if placeholders:
             self.stats.inc_value("meta/placeholder", placeholders)
 
-        item.source = item.source or _first(pairs + footer, SOURCE_LABELS)
+        item.source = item.source or source_name(_first(pairs + footer, SOURCE_LABELS))
         authors = [n for label, v in pairs if label in AUTHOR_LABELS for n in split_names(v)]
         if not authors:
             authors = [n for label, v in footer if label in AUTHOR_LABELS for n in split_names(v)]

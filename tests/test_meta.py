@@ -12,6 +12,7 @@ from pipelines.meta import (
     dateline_authors,
     labeled_values,
     split_breadcrumb,
+    source_name,
     split_names,
 )
 
@@ -39,6 +40,10 @@ def run(meta_text="", footer=(), body="", breadcrumb=None):
     # longer labels are not read as the short ones inside them
     ("作者：张三 文章来源：新华社 责编：李四", "新华社", ["张三"]),
     ("稿件来源：湖北日报 撰稿：王五", "湖北日报", ["王五"]),
+    # a dateline copied into the source is not part of its name; brackets that pair stay
+    ("来源:中新网四川新闻5月13日电(王爵) 发布时间:2020-05-13 22:02:34 浏览次数: 【字体:", "中新网四川新闻", []),
+    ("来源：人民网(北京) 作者：【张三】", "人民网(北京)", ["张三"]),
+    ("来源：(新华社)", "新华社", []),
 ])
 def test_meta_line_values(meta, source, author):
     item, _ = run(meta)
@@ -108,5 +113,7 @@ def test_meta_normalizers_never_raise_and_are_idempotent(text, title):
     assert all(crumbs) and split_breadcrumb(" > ".join(crumbs), title) == crumbs
     value = clean_value(text)
     assert value is None or clean_value(value) == value
+    source = source_name(text)
+    assert source is None or source_name(source) == source
     dateline_authors(text)
     labeled_values(text)
