@@ -144,9 +144,10 @@ def _annotation_spans(text: str) -> list[tuple[int, int]]:
     for m in _ANNOTATION.finditer(text):
         word = m.group(1)
         if _SYLLABLE.fullmatch(word.translate(_DEACCENT)):
-            # Toned, or toneless (neutral tone: 們(men), 麼(me)) after a character only
-            # Traditional writes: the mirror annotates exactly the characters it converted.
-            sure = any(c in _TONED for c in word) or _char_class(text[m.start() - 1]) == _TRAD
+            # Toned, or toneless (們(men); mirrors that drop tone marks: 會(hui) 變遷) after a
+            # character t2s would change: the mirror annotates exactly the characters it
+            # converted, 於(yu) included, and never a 的(de).
+            sure = any(c in _TONED for c in word) or _char_class(text[m.start() - 1]) in (_TRAD, _CONVERTIBLE)
             found.append((m.start(), m.end(), sure))
     for m in _ORPHAN.finditer(text):
         word = m.group(1)
@@ -176,9 +177,10 @@ def strip_pinyin(text: str) -> str:
     carrying a tone mark (ā á ǎ à … ǖ ǘ ǚ ǜ).  Real parentheses never match: they follow
     a space or Latin text (``( 张兰)``, ``COVID (jī)``), hold digits, capitals, several
     words or non-pinyin (``(2023)``, ``世界卫生组织(WHO)``, ``(总第97期)``, ``(café)``).
-    Toneless neutral-tone syllables are stripped after a character only Traditional
-    writes (``們(men)``: the mirror annotates the characters it converted) or when chained
-    to a stripped annotation one character away; elsewhere (``的(de)``) they are ambiguous.
+    Toneless syllables are stripped after a character t2s converts (``們(men)``,
+    ``於(yu)``: the mirror annotates the characters it converted) or when chained to a
+    stripped annotation one character away; elsewhere (``的(de)``) they are ambiguous.
+    A space some mirrors put after each annotation (``會(hui) 變遷``) goes with it.
     Multi-syllable glosses like ``饕餮(tāo tiè)`` are an author's content, not a mirror's,
     and stay.  What a re-encoding left of an annotation whose character became ``?``
     (``我?guī)ь^``) goes too; the ``?`` stays as the mark of the lost character.
@@ -188,10 +190,19 @@ def strip_pinyin(text: str) -> str:
         spans = _annotation_spans(text)
         if not spans:
             return text
+        # Some mirrors write a space after each annotation, toneless (會(hui) 變遷): that space
+        # goes with it. After a toned annotation a space is the text's own (教學(xué) “雲端”)
+        # unless nearly every annotation of the text has one.
+        spaced = sum(text[end:end + 1] == " " for _, end in spans)
+        spacing_style = len(spans) >= 2 and spaced >= 0.8 * len(spans)
         parts, pos = [], 0
         for start, end in spans:
             parts.append(text[pos:start])
-            pos = end
+            following = text[end + 1:end + 2]
+            toneless = not any(c in _TONED for c in text[start:end])
+            drop_space = (text[end:end + 1] == " " and following and not (following.isascii() and following.isalnum())
+                          and (toneless or spacing_style))
+            pos = end + 1 if drop_space else end
         parts.append(text[pos:])
         text = "".join(parts)
 

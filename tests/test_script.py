@@ -65,6 +65,13 @@ NORMALIZE_CASES = [
     ("什麼(me)都有", "什么都有"),  # toneless, but after a character only Traditional writes
     ("我們(men)都有", "我们都有"),
     ("这是我的(de)书", "这是我的(de)书"),  # a lone toneless syllable after a shared character stays
+    # mirrors that drop the tone marks and put a space after each annotation
+    ("在社會(hui) 變遷中記錄人間百態", "在社会变迁中记录人间百态"),
+    ("立於(yu) 時代潮頭,靠的是什麽(me) ?", "立于时代潮头,靠的是什么?"),
+    ("記者們(men) 從(cong) 世界各地傳(chuan) 遞訊息", "记者们从世界各地传递讯息"),
+    ("全市萬(wan) 2人參加", "全市万 2人参加"),  # a space before digits is the text's own
+    # a toned annotation's following space is the text's own, as in a two-part title
+    ("兰州市中小學(xué)有序開(kāi)展線(xiàn)上教學(xué) “雲(yún)端課堂”", "兰州市中小学有序开展线上教学 “云端课堂”"),
     ("ＡＢＣ１２３！", "ABC123!"),
     ("", ""),
 ]
