@@ -11,13 +11,16 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
-from scrapy.http import HtmlResponse, Request
+from scrapy.http import HtmlResponse, Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 from scrapy.settings import Settings
 from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.project import get_project_settings
 
 from govnews.items import Article
+from govnews.replay import ReplayArchive
 from portals import load_configured_portal
 from spiders.base import PortalSpider
 
@@ -41,13 +44,37 @@ def make_crawler(portal: str, settings: dict[str, Any] | None = None) -> Crawler
 
 
 def item_from_page(crawler: Crawler, url: str, body: bytes, encoding: str | None = None) -> Article:
-    """The spider's raw item for a saved article page."""
+    """The spider's raw item for a saved article page (this page only: further pages of a
+    split article are not fetched)."""
     spider: PortalSpider = crawler.spider
     response = HtmlResponse(url=url, body=body, encoding=encoding, request=Request(url))
-    items = list(spider.parse_article(response))
-    if len(items) != 1:
-        raise ValueError(f"{url}: expected one item from the spider, got {len(items)}")
-    return items[0]
+    item = spider.article_from(response)
+    if item is None:
+        raise ValueError(f"{url}: not a text page")
+    return item
+
+
+def item_from_archive(crawler: Crawler, archive: ReplayArchive, url: str) -> Article:
+    """The spider's raw item for an archived article page, its further pages (a split
+    article) fetched from the archive as a replayed crawl would."""
+    spider: PortalSpider = crawler.spider
+    pending = [Request(url, callback=spider.parse_article)]
+    while pending:
+        request = pending.pop()
+        response = archive.response_for(request)
+        if response is None or response.status != 200:
+            missing = response or Response(request.url, status=404, request=request)
+            failure = Failure(HttpError(missing))
+            failure.request = request  # as Scrapy hands it to an errback
+            outputs = request.errback(failure) if request.errback else []
+        else:
+            outputs = request.callback(response)
+        for output in outputs or []:
+            if isinstance(output, Request):
+                pending.append(output)
+            else:
+                return output
+    raise ValueError(f"{url}: the spider made no item of it")
 
 
 def run_pipelines(crawler: Crawler, item: Article) -> Article:
@@ -67,4 +94,4 @@ def extract_file(path: str | Path, portal: str, url: str, settings: dict | None 
     return run_pipelines(crawler, item)
 
 
-__all__ = ["DropItem", "extract_file", "item_from_page", "make_crawler", "run_pipelines"]
+__all__ = ["DropItem", "extract_file", "item_from_archive", "item_from_page", "make_crawler", "run_pipelines"]

@@ -46,6 +46,8 @@ DOM_RULES: dict[str, re.Pattern[str]] = {
     "view_counter": re.compile(r"(^|[-_])(hits|views?-?count|click-?num|readnum|visit-?count)([-_]|$)", re.I),
     "back_to_top": re.compile(r"(^|[-_])(go-?top|back-?top|to-?top|fanhui)([-_]|$)", re.I),
     "font_switch": re.compile(r"(^|[-_])(font-?(size|switch)-?(bar|box|btn)?|zihao)$", re.I),
+    # The pager of an article split over pages (the spider follows it; its numbers are no text).
+    "pager": re.compile(r"^(pages|pagelist|pagination|pager|page-?nav|paging|fenye|dede_pages|page_?box)$", re.I),
 }
 # Elements whose content is never article text.
 _ALWAYS_DROP = {"script", "style", "noscript", "iframe", "form", "button", "select", "input",
@@ -65,6 +67,7 @@ LINE_RULES: dict[str, re.Pattern[str]] = {
     "read_aloud": re.compile(r"^(人工)?智能朗[读讀][:：]?$"),
     "view_counter": re.compile(r"^(浏览次数|阅读次数|阅读量|点击数|点击量|访问量|浏览量)[:：]?\s*\d*\s*次?$"),
     "back_to_top": re.compile(r"^(Top|TOP|top|返回顶部|回到顶部|↑)$"),
+    "pager": re.compile(r"^(共\s*\d+\s*页[:：]?\s*)?((上一[页頁]|下一[页頁]|首[页頁]|尾[页頁]|末[页頁]|\[?\d{1,3}(?!\d)\]?)\s*){2,}$"),
     "placeholder": re.compile(r"^(none|null|undefined|None|NULL)$"),
     # An image's file name where its alt text belongs (微信截图_20250609111515, IMG_0412.JPG).
     "file_name": re.compile(

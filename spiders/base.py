@@ -35,8 +35,13 @@ COMMON_SELECTORS: dict[str, str] = {
 }
 
 _SPACES = re.compile(r"\s+")
-#: Request.meta key telling later components what a request fetches: "list" or "article".
+#: Request.meta key telling later components what a request fetches: "list", "article" or
+#: "article_page" (a further page of an article).
 PAGE_KIND = "govnews_page"
+#: Request.meta key of a further article page: (the item so far, the URL stem, page number).
+ARTICLE_IN_PROGRESS = "govnews_article"
+#: An article split over more pages than this is cut there (a pager gone wrong, not prose).
+MAX_ARTICLE_PAGES = 30
 
 
 class PortalSpider(scrapy.Spider):
@@ -110,20 +115,24 @@ class PortalSpider(scrapy.Spider):
         for url in pages:
             yield self.list_request(url)
 
-    def parse_article(self, response: Response) -> Iterator[Article]:
+    def parse_article(self, response: Response) -> Iterator[Article | scrapy.Request]:
+        """The article of an article page, or, when the article runs on over more pages
+        (``…/32087.html`` → ``32087_2.html``), the request for its next page."""
+        item = self.article_from(response)
+        if item is not None:
+            yield from self.article_or_next_page(response, item, _url_stem(response.url), 0)
+
+    def article_from(self, response: Response) -> Article | None:
         """Hand the page's raw parts to the pipelines; a selector that finds nothing falls
         back to the generic finders of :mod:`spiders.heuristics` (stat ``extract/fallback/<part>``)."""
         response = self._page(response)
         if response is None:
-            return
-        body = self.first(response, "body")
-        if body is not None and not text_of(body) and not body.xpath(".//img"):
-            body = None  # an empty placeholder the selector matched on another skin of the site
-        body = body or self.fallback("body", heuristics.find_body(response))
+            return None
+        body = self.body_of(response)
         title = self.text(response, "title") or self.fallback("title", heuristics.find_title(response, body))
         meta = "\n".join(filter(None, (text_of(s, " ") for s in self.select(response, "meta"))))
         crumb = self.text(response, "breadcrumb", " ")
-        yield Article(
+        return Article(
             url=self.canonical_url(response.url),
             portal=self.portal.name,
             template=self.name,
@@ -142,6 +151,55 @@ class PortalSpider(scrapy.Spider):
                 "fetched_url": response.url,
             },
         )
+
+    def body_of(self, response: TextResponse) -> scrapy.Selector | None:
+        """The body element: the portal's selector, else the generic body finder."""
+        body = self.first(response, "body")
+        if body is not None and not text_of(body) and not body.xpath(".//img"):
+            body = None  # an empty placeholder the selector matched on another skin of the site
+        return body or self.fallback("body", heuristics.find_body(response))
+
+    # --- articles over several pages ---------------------------------------------------
+
+    def article_or_next_page(self, response: Response, item: Article, stem: tuple[str, str],
+                             number: int) -> Iterator[Article | scrapy.Request]:
+        """The next page of ``item``'s article when this page links one, else the item."""
+        following = None
+        if number < MAX_ARTICLE_PAGES:
+            following = heuristics.find_next_article_page(response, *stem, number)
+        if following is None:
+            yield item
+            return
+        url, next_number = following
+        yield scrapy.Request(url, callback=self.parse_article_page, errback=self.article_page_failed,
+                             meta={PAGE_KIND: "article_page", ARTICLE_IN_PROGRESS: (item, stem, next_number)})
+
+    def parse_article_page(self, response: Response) -> Iterator[Article | scrapy.Request]:
+        """A further page of an article: its body and footer lines join the item's."""
+        item, stem, number = response.meta[ARTICLE_IN_PROGRESS]
+        page = self._page(response)
+        body = self.body_of(page) if page is not None else None
+        if body is None:
+            yield from self._article_cut_short(item, response.url, "no article text")
+            return
+        item.raw["body_html"] = (item.raw.get("body_html") or "") + body.get()
+        footer = heuristics.find_footer_lines(page, body)
+        item.raw["footer_lines"] = list(dict.fromkeys([*item.raw.get("footer_lines", []), *footer]))
+        self.crawler.stats.inc_value("extract/article_pages")
+        yield from self.article_or_next_page(page, item, stem, number)
+
+    def article_page_failed(self, failure: Any) -> Iterator[Article]:
+        """A further page could not be fetched: the pages before it still make the item."""
+        item, _, _ = failure.request.meta[ARTICLE_IN_PROGRESS]
+        yield from self._article_cut_short(item, failure.request.url, failure.getErrorMessage())
+
+    def _article_cut_short(self, item: Article, url: str, why: str) -> Iterator[Article]:
+        self.crawler.stats.inc_value("extract/article_page_missing")
+        self.logger.warning("%s: article page %s missing (%s); %s emitted without it",
+                            self.portal.name, url, why, item.url)
+        if "pages_missing" not in item.flags:
+            item.flags.append("pages_missing")
+        yield item
 
     def fallback(self, part: str, found: Any) -> Any:
         """Count (stat ``extract/fallback/<part>``) and return what a generic finder found."""
@@ -222,6 +280,16 @@ def _better_encoding(response: TextResponse) -> str | None:
                 continue
             return name
     return None
+
+
+def _url_stem(url: str) -> tuple[str, str]:
+    """``(…/32087, .html)``: what the further pages of an article's URL add a number to."""
+    path_end = len(url.split("?", 1)[0].split("#", 1)[0])
+    base = url[:path_end]
+    dot = base.rfind(".")
+    if dot > base.rfind("/"):
+        return base[:dot], base[dot:]
+    return base, ""
 
 
 def text_of(node: scrapy.Selector, sep: str = "") -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urljoin
 
 from parsel import Selector
 
@@ -48,7 +49,7 @@ _CRUMB_CLASS = re.compile(r"crumb|position|location|place|weizhi|dqwz|mianbao", 
 #: Class/id tokens of site chrome (a logo's or a menu's heading is not the headline).
 _CHROME_TOKEN = re.compile(r"^(logo|nav|navbar|menu|header|head|banner|footer|foot|top|topbar)([-_]|$)", re.I)
 _BESIDE_TOKEN = re.compile(
-    r"^(comments?|cmt|pinglun|reply|replies|related|relate|xiangguan|xgwz|xgxw|recommend|tuijian|"
+    r"^(comments?|cmt|pinglun|reply|replies|related|relate|xiangguan|xg|xgwz|xgxw|xglb|xglist|recommend|tuijian|"
     r"hot|hotnews|remen|paihang|rank|ranking)([-_]|$)", re.I)
 _TITLE_CLASS = re.compile(r"title|biaoti|headline|(^|[-_\s])(tit|bt)([-_\s]|$)", re.I)
 _SUBTITLE_CLASS = re.compile(r"sub-?title|subtit|fbt|fu-?title|vice", re.I)
@@ -105,7 +106,9 @@ def find_body(page: Selector) -> Selector | None:
     links, not in nested blocks) votes its length for its parent and half of it for its
     grandparent; a block whose own text is long also votes for itself (paragraphs split by
     ``<br>`` in one div). Navigation, related lists and footers are links or short lines
-    and hardly vote. Ties go to the deeper element, the tighter fit.
+    and hardly vote; teasers cut short with ``...`` and blocks of readers' comments or
+    related stories never do (a short page of a split article must not lose to them).
+    Ties go to the deeper element, the tighter fit.
     """
     body = page.xpath("//body")
     if not body:
@@ -116,8 +119,9 @@ def find_body(page: Selector) -> Selector | None:
             continue
         own = own_prose(element)
         length = len(_SPACES.sub("", own))
-        if length < MIN_PARAGRAPH or is_meta_line(own) or _in_chrome(element) or _beside_article(element):
-            continue  # a meta line, a footer's address block: no paragraphs
+        if (length < MIN_PARAGRAPH or is_meta_line(own) or own.rstrip().endswith("...")
+                or _in_chrome(element) or _beside_article(element)):
+            continue
         if element.tag != "p":
             votes[element] = votes.get(element, 0.0) + length
         parent = element.getparent()
@@ -358,6 +362,29 @@ def find_script_pager(page: Selector) -> str | None:
             if total is not None and current is not None and re.fullmatch(r"[\w-]+", stem + extension):
                 return f"{stem}_{current + 1}.{extension}" if current + 1 < total else None
     return None
+
+
+def find_next_article_page(page: Selector, stem: str, extension: str, number: int) -> tuple[str, int] | None:
+    """The next page of a split article and its number, or None on its last page.
+
+    Further pages add a number to the first page's URL: DedeCMS ``32087.html`` →
+    ``32087_2.html``, TRS ``t20200417_1976018.html`` → ``t20200417_1976018_1.html``. Of the
+    page's links to ``<stem>_<n><extension>``, the lowest ``n`` above ``number`` (the current
+    page's; 0 on the first) is next, so pagers that list every page and pagers with a
+    下一页 link alone both work, and a link back to an earlier page never loops.
+    """
+    pattern = re.compile(re.escape(stem) + r"_(\d{1,3})" + re.escape(extension) + r"$")
+    base = getattr(page, "url", None)
+    found: dict[int, str] = {}
+    for href in page.xpath("//a/@href").getall():
+        url = urljoin(base, href.strip()).split("#", 1)[0] if base else href.strip()
+        match = pattern.match(url)
+        if match and int(match.group(1)) > number:
+            found.setdefault(int(match.group(1)), url)
+    if not found:
+        return None
+    lowest = min(found)
+    return found[lowest], lowest
 
 
 def find_tags(page: Selector) -> list[str]:

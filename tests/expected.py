@@ -13,8 +13,9 @@ from pathlib import Path
 
 from itemadapter import ItemAdapter
 
-from govnews.extract import extract_file
+from govnews.extract import item_from_archive, make_crawler, run_pipelines
 from govnews.items import EXPORT_FIELDS
+from govnews.replay import ReplayArchive
 from portals import available_portals, load_portal
 from tests.archives import FIXTURES, manifest
 
@@ -34,9 +35,11 @@ def expected_path(portal: str, entry: dict) -> Path:
 
 
 def final_item(portal: str, entry: dict) -> dict:
-    """The exported fields of the page's final item (through every pipeline)."""
-    item = extract_file(FIXTURES / portal / entry["file"], portal, entry["url"])
-    adapter = ItemAdapter(item)
+    """The exported fields of the page's final item (through every pipeline), the further
+    pages of a split article read from the archive too."""
+    crawler = make_crawler(portal)
+    item = item_from_archive(crawler, ReplayArchive(FIXTURES / portal), entry["url"])
+    adapter = ItemAdapter(run_pipelines(crawler, item))
     return {name: adapter[name] for name in COMPARED}
 
 

@@ -30,6 +30,7 @@ def body(inner: str, title: str | None = "标题", **kw):
     ("back_to_top", '<a href="#top">Top</a>'),
     ("font_switch", '<span class="font-size">【字体：<a>大</a> <a>中</a> <a>小</a>】</span>'),
     ("hidden", '<div style="display: none">隐藏的模板文字</div>'),
+    ("pager", '<div id="pages"><a href="5.html">上一页</a><a href="5.html">1</a><a href="5_2.html">2</a></div>'),
 ])
 def test_each_dom_rule_removes_its_widget_and_keeps_the_article(rule, widget):
     cleaned = body(f"<p>第一段正文。</p>{widget}<p>第二段正文。</p>")
@@ -50,6 +51,7 @@ def test_each_dom_rule_removes_its_widget_and_keeps_the_article(rule, widget):
     ("2021-11-06 09:01:28 智能朗讀:", "render_clock"), ("智能朗读：", "read_aloud"), ("關閉", "print_close"),
     ("国内精品久久人妻无码免费,婷婷五月天久久中文,亚欧无码vs在线观看", "spam"),
     ("欧美精品久久性爱|玖玖资源站365|亚洲精品福利无码", "spam"),
+    ("共2页: 上一页 1 2 下一页", "pager"), ("上一頁 1 2 3 下一頁", "pager"), ("[1] [2] [3]", "pager"),
     ("微信截图_20250609111515", "file_name"), ("IMG_0412.JPG", "file_name"), ("微信图片_20220916.png", "file_name"),
 ])
 def test_each_line_rule(line, rule):
@@ -77,6 +79,7 @@ def test_each_stop_rule(line, rule):
     "产品出口到亚洲、欧美、日韩等地区，国产精品牌走向世界。", "影片配有中文字幕。",
     "采访中，他对记者说", "记者了解到，该社区共有志愿者120余名。",
     "图片1", "2022年工作图片展", "IMG展厅开放",
+    "2022", "第1页内容", "下一页是结论",
 ])
 def test_article_lines_are_not_noise(line):
     assert line_rule(line) is None and stop_rule(line) is None
