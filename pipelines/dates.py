@@ -35,8 +35,10 @@ _DATE = re.compile(
     r"(?<![0-9])(?P<y>[0-9]{4})(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})(?![0-9])"
     r"|(?<![0-9])(?P<cy>[0-9]{4})[ \t]*年[ \t]*(?P<cm>[0-9]{1,2})[ \t]*月[ \t]*(?P<cd>[0-9]{1,2})[ \t]*[日号號]"
     r"|(?<![0-9.])(?P<dd>[0-9]{1,2})\.(?P<dm>[0-9]{1,2})\.(?P<dy>[0-9]{4})(?![0-9])"  # 08.02.2022: day first
-    # 22-03-20 19:10: a two-digit year, taken only with a clock after it (this century).
+    # 22-03-20 19:10, 日期：23-06-18: a two-digit year (this century), taken only with a clock
+    # after it or right after a label's colon.
     r"|(?<![0-9-])(?P<sy>[0-9]{2})-(?P<sm>[0-9]{1,2})-(?P<sd>[0-9]{1,2})(?=[ \t]+[0-9]{1,2}:[0-9]{2})"
+    r"|(?<=[:：])[ \t]?(?P<ly>[0-9]{2})-(?P<lm>[0-9]{1,2})-(?P<ld>[0-9]{1,2})(?![0-9])"
     # 二〇二二年九月十六日: newspapers and official documents write dates in Han numerals.
     r"|(?P<hy>[〇○零一二三四五六七八九]{4})[ \t]*年[ \t]*(?P<hm>十[一二]?|[一二三四五六七八九])[ \t]*月"
     r"[ \t]*(?P<hd>[二三]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|卅一?|[一二三四五六七八九])[ \t]*[日号號]"
@@ -125,9 +127,10 @@ def text_dates(text: str, *, now: datetime | None = None) -> list[tuple[str, Fou
     for match in _DATE.finditer(folded):
         g = match.groupdict()
         y, m, d = next(names for names in (("y", "m", "d"), ("cy", "cm", "cd"), ("dy", "dm", "dd"),
-                                           ("hy", "hm", "hd"), ("sy", "sm", "sd")) if g[names[0]])
+                                           ("hy", "hm", "hd"), ("sy", "sm", "sd"), ("ly", "lm", "ld"))
+                       if g[names[0]])
         parts: tuple[int, ...] = tuple(_number(g[name]) for name in (y, m, d))
-        if y == "sy":
+        if y in ("sy", "ly"):
             parts = (2000 + parts[0], *parts[1:])
         end, precision, offset = match.end(), "day", None
         clock = _TIME.match(folded, end)

@@ -25,7 +25,7 @@ _OTHER_LABELS = (
     "发文时间", "发文日期", "刊发时间", "录入时间", "上传时间", "更新时间", "更新日期", "时间", "時間", "日期",
     "浏览次数", "瀏覽次數", "浏览量", "浏览", "阅读次数", "阅读量", "阅读", "点击数", "点击量", "点击",
     "访问量", "访问次数", "人气", "字体", "字體", "字号", "发布者", "发布人", "发布机构", "摄影", "攝影",
-    "校对", "录入", "分享到", "打印",
+    "校对", "录入", "分享到", "打印", "评论", "评论数", "收藏",
 )
 # Longest first, so 责任编辑 wins over 编辑 and 文章来源 over 来源.
 _LABELS = "|".join(sorted({*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS, *_OTHER_LABELS}, key=len, reverse=True))
@@ -44,23 +44,25 @@ _DATELINE = re.compile(r"^\s*\S{0,24}?[讯訊電电]\s*[(（]\s*([^()（）]{1,4
 _SOURCE_DATELINE = re.compile(
     r"\s*(?:\d{1,2}月\d{1,2}日[电電讯訊](?:\s*[(（][^()（）]{0,40}[)）])?|[电電讯訊]\s*[(（][^()（）]{0,40}[)）])$")
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|»|›|→|＞|/|\\|->)\s*")
-_CRUMB_LABEL = re.compile(r"^(您的位置|你的位置|当前位置|當前位置|所在位置|位置|当前页面)\s*[:：]?\s*")
+_CRUMB_LABEL = re.compile(
+    r"^(您现在的位置|你现在的位置|现在的位置|您的位置|你的位置|当前位置|當前位置|当前的位置|所在位置|位置|当前页面)\s*[:：]?\s*")
 
 
 def trim_value(value: str) -> str:
     """``value`` without separators, spaces and unpaired or wrapping brackets at its ends.
 
-    ``【新华社】`` → ``新华社`` and ``(记者 王某`` → ``记者 王某``, but a bracket that pairs
-    with one inside stays: ``中新网四川新闻5月13日电(王爵)``, ``人民网(北京)``.
+    ``【新华社】`` → ``新华社``, ``(记者 王某`` → ``记者 王某``, ``区统计局 【`` (cut before
+    【字体:…】) → ``区统计局``; a bracket that pairs with one inside stays:
+    ``中新网四川新闻5月13日电(王爵)``, ``人民网(北京)``.
     """
     while True:
         before = value
         value = _EDGES.sub("", value)
         if value[:1] in _BRACKETS and value.endswith(_BRACKETS[value[0]]) and _balanced(value[1:-1]):
             value = value[1:-1]
-        elif value[:1] in _BRACKETS and not _balanced(value):
+        elif value[:1] in _BRACKETS and not _balanced(value) or value[:1] in _CLOSERS:
             value = value[1:]
-        elif value[-1:] in _CLOSERS and not _balanced(value):
+        elif value[-1:] in _CLOSERS and not _balanced(value) or value[-1:] in _BRACKETS:
             value = value[:-1]
         if value == before:
             return value

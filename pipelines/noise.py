@@ -51,7 +51,7 @@ DOM_RULES: dict[str, re.Pattern[str]] = {
 }
 # Elements whose content is never article text.
 _ALWAYS_DROP = {"script", "style", "noscript", "iframe", "form", "button", "select", "input",
-                "textarea", "object", "embed", "svg", "template"}
+                "textarea", "object", "embed", "svg", "template", "video", "audio", "canvas"}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _JS_HREF = re.compile(r"^javascript:.*(print|close)|window\.(print|close)", re.I)
 
@@ -62,6 +62,8 @@ LINE_RULES: dict[str, re.Pattern[str]] = {
     "login": re.compile(r"^(用户登录|用戶登錄|登录|登錄|注册|忘记密码\??|记住密码|用户名[:：]?|密\s*码[:：]?)$"),
     "browser_notice": re.compile(r"^(尊敬的用户,?您好!?|.{0,6}网站不支持您所使用的浏览器.*|.*请您?使用以下浏览器.*|.*建议使用.{0,20}浏览器.{0,20})$"),
     "share": re.compile(r"^(分享到[:：]?.{0,40}|微信扫一扫.{0,10}|Scan me!?|微信里点“发现”,?扫一下|二维码便可将本文分享至朋友圈。?|[x×X]|扫一扫.{0,10}分享.{0,10})$", re.I),
+    # A reposted WeChat article's own follow prompts and its reader links.
+    "wechat_prompt": re.compile(r"^(点击(上方)?蓝字.{0,12}|(长按|扫描|识别).{0,6}二维码.{0,12}|关注我们|阅读原文|点个?“?在看”?.{0,10}|▼|↓+)$"),
     "font_switch": re.compile(r"^.{0,20}【?字[体號号][:：]?\s*([大中小]\s*){0,3}】?\s*$"),
     "print_close": re.compile(r"^(【?(打印|打印正文|打印本[页頁]|关闭|關閉|关闭本页|關閉本頁|关闭窗口|關閉窗口|收藏)】?\s*)+$"),
     "read_aloud": re.compile(r"^(人工)?智能朗[读讀][:：]?$"),
@@ -94,7 +96,7 @@ STOP_RULES: dict[str, re.Pattern[str]] = {
 }
 #: Labels of the lines below an article: the meta stage's fields, plus 文 and 供稿 bylines.
 _FOOTER_LABELS = sorted({*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS, "文", "供稿"}, key=len, reverse=True)
-_FOOTER_META = re.compile(rf"^[(（]?\s*({'|'.join(_FOOTER_LABELS)})\s*[:：]\s*(.{{1,40}}?)\s*[)）]?$")
+_FOOTER_META = re.compile(rf"^[(（【\[]?\s*({'|'.join(_FOOTER_LABELS)})\s*[:：]\s*(.{{1,40}}?)\s*[)）】\]]?$")
 #: A reporter's byline closing an article: ``兰州日报社全媒体记者 华晓婧``, ``□本报记者 颜 娜``.
 #: The words before 记者 must name a newsroom (…社/报/台/网), so ``他对记者说`` is prose.
 _BYLINE = re.compile(
@@ -345,6 +347,8 @@ def clean_body(
         rule = _drop_rule(key, drop_lines)
         if rule is None and title_key and key == title_key:
             rule = "title_repeat"
+        if rule == "wechat_prompt" and after_image and "二维码" in key:
+            images.pop()  # the image this prompt asks to scan is a QR code, not a photo
         if rule:
             rules[rule] = rules.get(rule, 0) + 1
             continue
@@ -370,11 +374,15 @@ def clean_body(
 _ICON_SRC = re.compile(r"(^|/)(icon|ico|file_?type|fileicon)s?[/_-]|/(icon|doc|pdf|xls|zip|rar)\w*\.gif$", re.I)
 
 
+#: A QR code to scan (by file name or alt text) is a share widget, not a photo.
+_QR_IMAGE = re.compile(r"qr-?code|erweima|ewm|二维码|二維碼", re.I)
+
+
 def _is_icon(node: Any, src: str) -> bool:
-    """File-type icons and spacers beside attachment links are not photos."""
+    """File-type icons, spacers beside attachment links and QR codes are not photos."""
     sizes = [node.get("width", ""), node.get("height", "")]
     tiny = any(s.strip().rstrip("px").isdigit() and int(s.strip().rstrip("px")) < 40 for s in sizes)
-    return tiny or bool(_ICON_SRC.search(src))
+    return tiny or bool(_ICON_SRC.search(src)) or bool(_QR_IMAGE.search(f"{src} {node.get('alt', '')}"))
 
 
 def _is_caption(key: str) -> bool:

@@ -156,18 +156,25 @@ def _annotation_spans(text: str) -> list[tuple[int, int]]:
     found.sort()
     keep = [sure for _, _, sure in found]
     # Another toneless syllable counts only when chained to a stripped one, one Han char
-    # apart: ``的(de)機(jī)`` – never on its own (``(de)``, ``(an)`` may be real text).
+    # apart (``據(ju) 瞭(liao) 解``): ``的(de)機(jī)`` – never on its own (``(de)``, ``(an)``
+    # may be real text).
     changed = True
     while changed:
         changed = False
         for i, (start, end, _) in enumerate(found):
             if keep[i]:
                 continue
-            prev_ok = i > 0 and keep[i - 1] and found[i - 1][1] == start - 1
-            next_ok = i + 1 < len(found) and keep[i + 1] and found[i + 1][0] == end + 1
+            prev_ok = i > 0 and keep[i - 1] and _one_char_apart(text, found[i - 1][1], start)
+            next_ok = i + 1 < len(found) and keep[i + 1] and _one_char_apart(text, end, found[i + 1][0])
             if prev_ok or next_ok:
                 keep[i] = changed = True
     return [(s, e) for (s, e, _), k in zip(found, keep) if k]
+
+
+def _one_char_apart(text: str, end: int, start: int) -> bool:
+    """Whether one character (after the space some mirrors write) parts two annotations."""
+    gap = text[end:start]
+    return len(gap.removeprefix(" ")) == 1
 
 
 def strip_pinyin(text: str) -> str:
@@ -190,9 +197,9 @@ def strip_pinyin(text: str) -> str:
         spans = _annotation_spans(text)
         if not spans:
             return text
-        # Some mirrors write a space after each annotation, toneless (會(hui) 變遷): that space
-        # goes with it. After a toned annotation a space is the text's own (教學(xué) “雲端”)
-        # unless nearly every annotation of the text has one.
+        # Some mirrors write a space after each annotation, toneless (會(hui) 變遷, 動(dong) 40部):
+        # that space goes with it. After a toned annotation a space is the text's own
+        # (教學(xué) “雲端”) unless nearly every annotation of the text has one.
         spaced = sum(text[end:end + 1] == " " for _, end in spans)
         spacing_style = len(spans) >= 2 and spaced >= 0.8 * len(spans)
         parts, pos = [], 0
@@ -200,8 +207,7 @@ def strip_pinyin(text: str) -> str:
             parts.append(text[pos:start])
             following = text[end + 1:end + 2]
             toneless = not any(c in _TONED for c in text[start:end])
-            drop_space = (text[end:end + 1] == " " and following and not (following.isascii() and following.isalnum())
-                          and (toneless or spacing_style))
+            drop_space = text[end:end + 1] == " " and bool(following) and (toneless or spacing_style)
             pos = end + 1 if drop_space else end
         parts.append(text[pos:])
         text = "".join(parts)

@@ -37,21 +37,26 @@ META_LABEL = re.compile("({})\\s*[:：]".format(_labels(
     "来源", "來源", "发布时间", "發布時間", "發佈時間", "发布日期", "發布日期", "时间", "時間", "日期",
     "作者", "记者", "記者")))
 #: A line that starts with a full date (2020-02-21 09:21, 2022年09月28日): a bare date line.
-DATE_LEAD = re.compile(r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
+DATE_LEAD = re.compile(r"^\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月)")
 #: Labels of the lines below an article (作者/责任编辑/终审…), which belong in its fields.
-FOOTER_LABEL = re.compile("^\\s*[(（]?\\s*({})\\s*[:：]".format(_labels(
+FOOTER_LABEL = re.compile("^\\s*[(（【\\[]?\\s*({})\\s*[:：]".format(_labels(
     *sorted({*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS}, key=len, reverse=True))))
 _TAGS_LEAD = re.compile("^\\s*({}|Tags?)\\s*({})?\\s*[:：]".format(
     _labels("关键词", "关键字", "關鍵詞", "标签", "標籤"), _labels("浏览", "瀏覽")), re.I)
 _CRUMB_LEAD = re.compile("^\\s*({})\\s*[:：]".format(
-    _labels("您的位置", "你的位置", "当前位置", "當前位置", "所在位置", "位置")))
-_CRUMB_CLASS = re.compile(r"crumb|position|location|place|weizhi|dqwz|mianbao", re.I)
+    _labels("您现在的位置", "你现在的位置", "现在的位置", "您的位置", "你的位置", "当前位置", "當前位置",
+            "当前的位置", "所在位置", "位置")))
+_CRUMB_CLASS = re.compile(r"crumb|bread|position|location|place|weizhi|dqwz|mianbao", re.I)
 #: Class/id tokens of site chrome (a logo's or a menu's heading is not the headline).
-_CHROME_TOKEN = re.compile(r"^(logo|nav|navbar|menu|header|head|banner|footer|foot|top|topbar)([-_]|$)", re.I)
+_CHROME_TOKEN = re.compile(
+    r"^(logo|nav|navbar|menu|header|head|banner|footer|foot|top|topbar|side|sidebar)([-_]|$)"
+    r"|^.*[-_](logo|header|banner|sitename|navbar|footer|sidebar)([-_]|$)", re.I)
 _BESIDE_TOKEN = re.compile(
     r"^(comments?|cmt|pinglun|reply|replies|related|relate|xiangguan|xg|xgwz|xgxw|xglb|xglist|recommend|tuijian|"
     r"hot|hotnews|remen|paihang|rank|ranking)([-_]|$)", re.I)
 _TITLE_CLASS = re.compile(r"title|biaoti|headline|(^|[-_\s])(tit|bt)([-_\s]|$)", re.I)
+#: Class/id tokens of lists of titles (titlelist, title_list): many headlines, none the page's.
+_TITLE_LIST_CLASS = re.compile(r"(title|tit|bt)[-_]?(list|lb)|list", re.I)
 _SUBTITLE_CLASS = re.compile(r"sub-?title|subtit|fbt|fu-?title|vice", re.I)
 _WINDOW_SPLIT = re.compile(r"\s*(?:[-_|—–]|::)\s*")
 #: Head metas that give the publish time (government-site standard, Open Graph, CMS habits).
@@ -202,10 +207,11 @@ def find_title(page: Selector, body: Selector | None = None) -> str | None:
 
     Candidates are headings, title-classed elements and bold lines standing alone (old
     table layouts: ``<td><font size="4"><b>…</b></font></td>``) above the body, outside the
-    site's chrome (logo, navigation, header). A candidate the window title or the end of the
-    location bar repeats wins; then a headline's length (column headings such as 栏目导航 or
-    市委会要闻 are short); then heading rank (h1 > h2 …); then nearness to the body. Last
-    resort: the window title's longest part.
+    site's chrome (logo, navigation, header, sidebar). A candidate the window title or the
+    end of the location bar repeats wins; then a headline's length (column headings such as
+    栏目导航 or 市委会要闻 are short); then heading rank (h1 > h2 …); then nearness to the
+    body. The window title's longest part is taken when no heading is found, or only a short
+    one nothing repeats.
     """
     found = head_meta(page, "ArticleTitle", "og:title")
     if found:
@@ -221,9 +227,10 @@ def find_title(page: Selector, body: Selector | None = None) -> str | None:
             break
         if not isinstance(element.tag, str) or _excluded(element) or _in_chrome(element):
             continue
-        text = text_of(element, "")
+        text = _headline_text(element)
         rank = _HEADING_RANK.get(element.tag, 0)
-        if not rank and _TITLE_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
+        names = f"{element.get('class', '')} {element.get('id', '')}"
+        if not rank and _TITLE_CLASS.search(names) and not _TITLE_LIST_CLASS.search(names):
             rank = 2
         if not rank and element.tag in _BOLD_TAGS and _stands_alone(element, text):
             rank = 1
@@ -231,10 +238,26 @@ def find_title(page: Selector, body: Selector | None = None) -> str | None:
             continue
         echoed = len(text) >= 6 and (text in window or crumb.endswith(text.replace(" ", "")))
         candidates.append(((echoed, len(text) >= 8, rank, position), text))
-    if candidates:
-        return max(candidates)[1]
     parts = [p for p in _WINDOW_SPLIT.split(window) if p]
-    return max(parts, key=len) if parts else None
+    longest = max(parts, key=len) if parts else None
+    if candidates:
+        (echoed, long, _, _), text = max(candidates)
+        # A short heading nothing echoes is a column's name (政务动态) when the window
+        # title holds a headline-length part.
+        if echoed or long or not longest or len(longest) < 8:
+            return text
+    return longest
+
+
+def _headline_text(element: Any) -> str:
+    """A heading's text without a meta line nested in it (PHPCMS's stock template:
+    ``<h1>标题<br><span>2023-09-22 16:05:41 来源:… 点击:</span></h1>``)."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and not is_meta_line(text_of(child)):
+            parts.append(text_of(child, ""))
+        parts.append(child.tail or "")
+    return _SPACES.sub(" ", "".join(parts)).strip()
 
 
 def _stands_alone(element: Any, text: str) -> bool:

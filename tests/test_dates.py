@@ -59,7 +59,8 @@ TABLE = [
     ("2022年9月16日 星期五", None, day("2022-09-16")),
     ("發布時間：2022-10-24", None, day("2022-10-24")),
     ("22-03-20 19:10 来源:人民网-甘肃频道 编辑:马某", None, minute("2022-03-20T19:10")),
-    ("编号 22-03-20", None, NONE),  # a two-digit year without a clock is no date
+    ("编号 22-03-20", None, NONE),  # a two-digit year with no clock or label is no date
+    ("日期：23-06-18 作者：杨帆", None, day("2023-06-18")),
     ("二〇二二年九月十六日", None, day("2022-09-16")),
     ("发布时间：二○一九年十月一日", None, day("2019-10-01")),
     ("二〇二二年十二月三十一日 星期六", None, day("2022-12-31")),

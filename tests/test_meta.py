@@ -83,6 +83,7 @@ def test_datelines(line, names):
 def test_names_and_breadcrumbs():
     assert split_names("记者 王某某 通讯员 李某、张某") == ["王某某", "李某", "张某"]
     assert split_names("佚名") == []
+    assert clean_value("区统计局 【") == "区统计局" and clean_value("】新华社") == "新华社"
     assert split_names("颜 娜") == ["颜娜"]  # a two-character name spaced to three characters' width
     assert split_names("文明 徐锐 任慧") == ["文明", "徐锐", "任慧"]
     assert split_breadcrumb("您的位置： 首页 >新闻中心>政工简讯>2022年政工简讯>详细内容", "简讯") == [

@@ -51,6 +51,7 @@ def test_each_dom_rule_removes_its_widget_and_keeps_the_article(rule, widget):
     ("2021-11-06 09:01:28 智能朗讀:", "render_clock"), ("智能朗读：", "read_aloud"), ("關閉", "print_close"),
     ("国内精品久久人妻无码免费,婷婷五月天久久中文,亚欧无码vs在线观看", "spam"),
     ("欧美精品久久性爱|玖玖资源站365|亚洲精品福利无码", "spam"),
+    ("点击蓝字 关注我们", "wechat_prompt"), ("长按识别二维码关注我们", "wechat_prompt"), ("阅读原文", "wechat_prompt"),
     ("共2页: 上一页 1 2 下一页", "pager"), ("上一頁 1 2 3 下一頁", "pager"), ("[1] [2] [3]", "pager"),
     ("微信截图_20250609111515", "file_name"), ("IMG_0412.JPG", "file_name"), ("微信图片_20220916.png", "file_name"),
 ])
@@ -190,6 +191,12 @@ def test_a_data_table_row_is_one_line_and_a_layout_table_keeps_its_paragraphs():
     assert cleaned.paragraphs == ["第一段正文。", "项目 | 完成数", "志书出版 | 12部", "第二段正文。"]
     cleaned = body("<table><tr><td><p>第一段正文。</p><p>第二段正文。</p></td><td>3月9日,第三段。<br>第四段。</td></tr></table>")
     assert cleaned.paragraphs == ["第一段正文。", "第二段正文。", "3月9日,第三段。", "第四段。"]
+
+
+def test_a_qr_code_and_a_video_are_no_part_of_the_article():
+    cleaned = body('<p>正文。</p><p><img src="/a.jpg"></p><p>长按识别二维码关注我们</p>'
+                   '<p><img src="/erweima.png"></p><video src="/v.mp4">您的浏览器不支持视频播放。</video>')
+    assert cleaned.paragraphs == ["正文。"] and cleaned.images == []
 
 
 def test_an_image_file_name_is_no_caption():

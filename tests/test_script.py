@@ -69,7 +69,9 @@ NORMALIZE_CASES = [
     ("在社會(hui) 變遷中記錄人間百態", "在社会变迁中记录人间百态"),
     ("立於(yu) 時代潮頭,靠的是什麽(me) ?", "立于时代潮头,靠的是什么?"),
     ("記者們(men) 從(cong) 世界各地傳(chuan) 遞訊息", "记者们从世界各地传递讯息"),
-    ("全市萬(wan) 2人參加", "全市万 2人参加"),  # a space before digits is the text's own
+    ("全市萬(wan) 2人參加,再推動(dong) 40部", "全市万2人参加,再推动40部"),
+    ("據(ju) 瞭(liao) 解,", "据了解,"),  # 瞭 is shared by both scripts: chained across the space
+    ("全市萬(wàn) 2人", "全市万 2人"),  # after a toned annotation the space is the text's own
     # a toned annotation's following space is the text's own, as in a two-part title
     ("兰州市中小學(xué)有序開(kāi)展線(xiàn)上教學(xué) “雲(yún)端課堂”", "兰州市中小学有序开展线上教学 “云端课堂”"),
     ("ＡＢＣ１２３！", "ABC123!"),
