@@ -166,7 +166,7 @@ class PortalSpider(scrapy.Spider):
         """The next page of ``item``'s article when this page links one, else the item."""
         following = None
         if number < MAX_ARTICLE_PAGES:
-            following = heuristics.find_next_article_page(response, *stem, number)
+            following = heuristics.find_next_article_page(response, response.url, *stem, number)
         if following is None:
             yield item
             return

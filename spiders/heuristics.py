@@ -387,7 +387,8 @@ def find_script_pager(page: Selector) -> str | None:
     return None
 
 
-def find_next_article_page(page: Selector, stem: str, extension: str, number: int) -> tuple[str, int] | None:
+def find_next_article_page(page: Selector, page_url: str, stem: str, extension: str,
+                           number: int) -> tuple[str, int] | None:
     """The next page of a split article and its number, or None on its last page.
 
     Further pages add a number to the first page's URL: DedeCMS ``32087.html`` →
@@ -397,10 +398,9 @@ def find_next_article_page(page: Selector, stem: str, extension: str, number: in
     下一页 link alone both work, and a link back to an earlier page never loops.
     """
     pattern = re.compile(re.escape(stem) + r"_(\d{1,3})" + re.escape(extension) + r"$")
-    base = getattr(page, "url", None)
     found: dict[int, str] = {}
     for href in page.xpath("//a/@href").getall():
-        url = urljoin(base, href.strip()).split("#", 1)[0] if base else href.strip()
+        url = urljoin(page_url, href.strip()).split("#", 1)[0]
         match = pattern.match(url)
         if match and int(match.group(1)) > number:
             found.setdefault(int(match.group(1)), url)

@@ -9,6 +9,7 @@ import json
 import shutil
 
 import pytest
+from parsel import Selector
 from scrapy.http import HtmlResponse, Request
 
 from govnews.extract import item_from_archive, make_crawler, run_pipelines
@@ -23,8 +24,7 @@ SECOND_PAGE = "http://www.whrx.net/a/guoneixinwen/hubeixinwen/2020/0502/32087_2.
 
 def pager(url, *hrefs):
     links = "".join(f"<a href='{href}'>{index}</a>" for index, href in enumerate(hrefs, 1))
-    return HtmlResponse(url, body=f"<html><body><div class='pages'>{links}</div></body></html>".encode(),
-                        encoding="utf-8")
+    return Selector(text=f"<html><body><div class='pages'>{links}</div></body></html>")
 
 
 @pytest.mark.parametrize("url, stem, number, hrefs, expected", [
@@ -44,7 +44,7 @@ def pager(url, *hrefs):
     ("http://x.cn/a/5.html", ("http://x.cn/a/5", ".html"), 0, ["6.html", "5.html"], None),
 ])
 def test_the_next_page_of_a_split_article(url, stem, number, hrefs, expected):
-    assert find_next_article_page(pager(url, *hrefs), *stem, number) == expected
+    assert find_next_article_page(pager(url, *hrefs), url, *stem, number) == expected
 
 
 def test_a_split_article_is_one_item_with_the_text_of_both_pages():
