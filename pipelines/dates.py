@@ -55,12 +55,15 @@ _OFFSET = re.compile(r"Z|(?P<sign>[+-])(?P<oh>[0-9]{2}):?(?P<om>[0-9]{2})(?![0-9
 # The label just before a date decides how far it is trusted (see _TIERS). Labels of other
 # times (活动时间, 截止日期, the render clock's 当前时间) are never a publish date.
 _LABEL = re.compile(
-    r"(?:(?P<publish>发布|發布|發佈|发表|發表|发稿|發稿|发文|刊发|刊登|上传|上傳|录入|錄入)"
+    r"(?:(?:(?P<publish>发布|發布|發佈|发表|發表|发稿|發稿|发文|刊发|刊登|上传|上傳|录入|錄入|公开|公開|公布|出版|见报|刊出)"
     r"|(?P<update>更新|修改|修订|修訂)"
     r"|(?P<other>当前|當前|现在|現在|今天|今日|访问|訪問|登录|登錄|活动|活動|会议|會議|报名|報名|截止|截至"
-    r"|开始|開始|结束|結束|举办|舉辦|成文|施行|生效|实施|實施|印发|印發|打印|下载|下載))?"
-    r"(?:时间|時間|日期)\s*:?\s*$"
-    r"|(?P<publish2>发布|發布|發佈|发表|發表)[于於]?\s*:?\s*$"
+    r"|开始|開始|结束|結束|举办|舉辦|成文|施行|生效|实施|實施|印发|印發|打印|下载|下載))\s*"
+    # Any other word right before 时间/日期 names some other time: 采集时间, 北京时间.
+    r"|(?P<unknown>[\u4e00-\u9fff]))?"
+    r"(?:时\s*间|時\s*間|日\s*期)\s*:?\s*[【\[(]?\s*$"
+    r"|(?P<publish2>发布|發布|發佈|发表|發表)[于於]?\s*:?\s*[【\[(]?\s*$"
+    r"|(?P<today>今天是|今天|今日|现在是)\s*:?\s*$"
 )
 _TIERS = ("publish", "update", "plain")  # only the first tier present in a text is used
 
@@ -179,7 +182,9 @@ def _tier(before: str) -> str:
     label = _LABEL.search(before)
     if not label:
         return "plain"
-    return "other" if label["other"] else "update" if label["update"] else "publish"
+    if label["other"] or label["unknown"] or label["today"]:
+        return "other"
+    return "update" if label["update"] else "publish"
 
 
 def url_dates(url: str, *, now: datetime | None = None) -> list[FoundDate]:
