@@ -60,6 +60,9 @@ _ANNOTATION = re.compile(f"(?<=[{HAN}?^])[(（]([{_PINYIN_LETTERS}]{{1,6}}) ?[)�
 #: parenthesis: ``我?guī)ь^`` (我带头), ``重?fù)?dān)`` (重担).  Toned syllables only.
 _ORPHAN = re.compile(f"(?<=\\?)([{_PINYIN_LETTERS}]{{1,6}}) ?\\)")
 
+#: Syllabic nasals: toneless they are units or letters ((m), (n)), not a mirror's pinyin.
+_NASALS = {"m", "n", "ng", "hm", "hng"}
+
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 SCRIPTS = ("hans", "hant", "mixed", "none")
@@ -85,25 +88,41 @@ def _s2t() -> OpenCC:
 
 
 @functools.cache
+def _dictionary(filename: str) -> dict[str, list[str]]:
+    """One of OpenCC's character dictionaries: character → its counterparts.
+
+    The converters' public API cannot say which characters are valid in both scripts or
+    what a character may be converted to, so the package's own dictionary is read; if it
+    is missing the classification just gets a little less precise.
+    """
+    found: dict[str, list[str]] = {}
+    try:
+        with open(Path(opencc.__file__).parent / "dictionary" / filename, encoding="utf-8") as fh:
+            for line in fh:
+                key, _, values = line.rstrip("\n").partition("\t")
+                found[key] = values.split(" ")
+    except OSError:  # pragma: no cover - packaging problem, degrade gracefully
+        logger.warning("OpenCC dictionary %s not found; script detection less precise", filename)
+    return found
+
+
+@functools.cache
 def _self_candidates(filename: str) -> frozenset[str]:
     """Characters OpenCC lists among their own counterparts, i.e. valid in both scripts.
 
     ``STCharacters.txt`` has ``干\t幹 乾 干``: 干 is also Traditional (干涉), so it is no
-    evidence of Simplified; ``TSCharacters.txt`` has ``乾\t干 乾``: 乾 is also Simplified
-    (乾隆).  The converters' public API cannot tell, so the package's own dictionary is
-    read; if it is missing the classification just gets a little less precise.
+    evidence of Simplified; ``TSCharacters.txt`` has ``乾\t干 乾``: 乾 is also Simplified (乾隆).
     """
-    path = Path(opencc.__file__)
-    found: set[str] = set()
-    try:
-        with open(path.parent / "dictionary" / filename, encoding="utf-8") as fh:
-            for line in fh:
-                key, _, values = line.rstrip("\n").partition("\t")
-                if key in values.split(" "):
-                    found.add(key)
-    except OSError:  # pragma: no cover - packaging problem, degrade gracefully
-        logger.warning("OpenCC dictionary %s not found; script detection less precise", filename)
-    return frozenset(found)
+    return frozenset(key for key, values in _dictionary(filename).items() if key in values)
+
+
+@functools.cache
+def _traditional_forms() -> frozenset[str]:
+    """Every character a Simplified→Traditional conversion may write (幹, 乾, 於, 著 …):
+    the characters a mirror converted, hence the only ones it annotates. 著 is added by
+    hand: mirrors write the particle 着 as 著, a phrase-level choice OpenCC's table lacks."""
+    forms = {value for key, values in _dictionary("STCharacters.txt").items() for value in values if value != key}
+    return frozenset(forms | {"著"})
 
 
 _NEUTRAL, _TRAD, _SIMP, _CONVERTIBLE = 0, 1, 2, 3
@@ -144,11 +163,18 @@ def _annotation_spans(text: str) -> list[tuple[int, int]]:
     for m in _ANNOTATION.finditer(text):
         word = m.group(1)
         if _SYLLABLE.fullmatch(word.translate(_DEACCENT)):
-            # Toned, or toneless (們(men); mirrors that drop tone marks: 會(hui) 變遷) after a
-            # character t2s would change: the mirror annotates exactly the characters it
-            # converted, 於(yu) included, and never a 的(de).
-            sure = any(c in _TONED for c in word) or _char_class(text[m.start() - 1]) in (_TRAD, _CONVERTIBLE)
-            found.append((m.start(), m.end(), sure))
+            # After a character a mirror converts (們(men), 於(yu), 著(zhe); toned or, on
+            # mirrors that drop tone marks, toneless: 會(hui) 變遷): the mirror annotates
+            # exactly the characters it converted. Elsewhere it may be the author's own
+            # reading aid (犍(qián)为, 邛(qióng)崃) or a unit (間(min), 長(m)), kept unless
+            # chained to sure ones; a toneless bare nasal (m, n, ng) never counts. A toned
+            # one after the ?/^ a re-encoding left of its character is sure too.
+            before = text[m.start() - 1]
+            toned = any(c in _TONED for c in word)
+            if not toned and word in _NASALS:
+                continue
+            converted = before in _traditional_forms() or _char_class(before) in (_TRAD, _CONVERTIBLE)
+            found.append((m.start(), m.end(), converted or toned and before in "?^"))
     for m in _ORPHAN.finditer(text):
         word = m.group(1)
         if any(c in _TONED for c in word) and _SYLLABLE.fullmatch(word.translate(_DEACCENT)):

@@ -65,6 +65,10 @@ NORMALIZE_CASES = [
     ("什麼(me)都有", "什么都有"),  # toneless, but after a character only Traditional writes
     ("我們(men)都有", "我们都有"),
     ("这是我的(de)书", "这是我的(de)书"),  # a lone toneless syllable after a shared character stays
+    # an author's reading aid on a Simplified page is content; so is a unit after a Traditional word
+    ("犍(qián)为县、郫(pí)都区和邛(qióng)崃市", "犍(qián)为县、郫(pí)都区和邛(qióng)崃市"),
+    ("隧道全長(m)：1200", "隧道全长(m):1200"),
+    ("有著(zhe)悠久歷(lì)史(shǐ),這(zhè)意味著(zhe)什麼(me)", "有着悠久历史,这意味着什么"),  # 著: mirrors write 着 so
     # mirrors that drop the tone marks and put a space after each annotation
     ("在社會(hui) 變遷中記錄人間百態", "在社会变迁中记录人间百态"),
     ("立於(yu) 時代潮頭,靠的是什麽(me) ?", "立于时代潮头,靠的是什么?"),
