@@ -29,7 +29,7 @@ from scrapy.crawler import Crawler
 
 from govnews.items import Article
 from pipelines.meta import AUTHOR_LABELS, EDITOR_LABELS, SOURCE_LABELS
-from pipelines.script import fold_width, strip_pinyin
+from pipelines.script import normalize_text
 
 logger = logging.getLogger(__name__)
 
@@ -58,41 +58,58 @@ _JS_HREF = re.compile(r"^javascript:.*(print|close)|window\.(print|close)", re.I
 # --- Line rules (matched on the folded key of one line) --------------------------------
 
 LINE_RULES: dict[str, re.Pattern[str]] = {
-    "captcha": re.compile(r"^(加[载載]中\.*|刷新|返回文字点选验证|切换至语音验证码|[请請]完成安全验证|向右滑动.{0,8}|拖动滑块.{0,10}|验证码|看不清.{0,6}换一张)$"),
-    "login": re.compile(r"^(用户登录|用戶登錄|登录|登錄|注册|忘记密码\??|记住密码|用户名[:：]?|密\s*码[:：]?)$"),
+    "captcha": re.compile(r"^(加载中\.*|刷新|返回文字点选验证|切换至语音验证码|请完成安全验证|向右滑动.{0,8}|拖动滑块.{0,10}|验证码|看不清.{0,6}换一张)$"),
+    "login": re.compile(r"^(用户登录|登录|注册|忘记密码\??|记住密码|用户名[:：]?|密\s*码[:：]?)$"),
     "browser_notice": re.compile(r"^(尊敬的用户,?您好!?|.{0,6}网站不支持您所使用的浏览器.*|.*请您?使用以下浏览器.*|.*建议使用.{0,20}浏览器.{0,20})$"),
-    "share": re.compile(r"^(分享到[:：]?.{0,40}|微信扫一扫.{0,10}|Scan me!?|微信里点“发现”,?扫一下|二维码便可将本文分享至朋友圈。?|[x×X]|扫一扫.{0,10}分享.{0,10})$", re.I),
+    "share": re.compile(
+        r"^(分享(到|至)?[:：]?\s*((微信|朋友圈|微博|新浪微博|腾讯微博|QQ空间|QQ好友|QQ|人人网|豆瓣|更多|复制链接)[\s、,|]*)*"
+        r"|微信扫一扫.{0,10}|Scan me!?|微信里点“发现”,?扫一下|二维码便可将本文分享至朋友圈。?|[x×X]|扫一扫.{0,10}分享.{0,10})$", re.I),
     # A reposted WeChat article's own follow prompts and its reader links.
     "wechat_prompt": re.compile(r"^(点击(上方)?蓝字.{0,12}|(长按|扫描|识别).{0,6}二维码.{0,12}|关注我们|阅读原文|点个?“?在看”?.{0,10}|▼|↓+)$"),
-    "font_switch": re.compile(r"^.{0,20}【?字[体號号][:：]?\s*([大中小]\s*){0,3}】?\s*$"),
-    "print_close": re.compile(r"^(【?(打印|打印正文|打印本[页頁]|关闭|關閉|关闭本页|關閉本頁|关闭窗口|關閉窗口|收藏)】?\s*)+$"),
-    "read_aloud": re.compile(r"^(人工)?智能朗[读讀][:：]?$"),
-    "view_counter": re.compile(r"^(浏览次数|阅读次数|阅读量|点击数|点击量|访问量|浏览量)[:：]?\s*\d*\s*次?$"),
+    # 【字体：大 中 小】, 浏览次数： 【字体：, 【大】【中】【小】 – never 中华老字号.
+    "font_switch": re.compile(
+        r"^.{0,20}?【?\s*字[体号]\s*([:：]\s*([【\[]?[大中小超]\s*[】\]]?\s*){0,4}|([【\[]?[大中小超][】\]]?\s*){2,4})】?\s*$"
+        r"|^(【[大中小]】\s*){2,4}$"),
+    # One tool or a row of them: 【打印】【关闭】, 打印 | 关闭, 【字体：大 中 小】【打印本页】.
+    "print_close": re.compile(
+        r"^(([【\[]\s*)?(打印(本页|正文|此文)?|关闭(本页|窗口)?|收藏(本页|此文)?|我要纠错|纠错"
+        r"|字[体号]\s*[:：]\s*([大中小超]\s*)*)\s*([】\]]\s*)?[|｜]?\s*)+$"),
+    "read_aloud": re.compile(r"^(人工)?智能朗读[:：]?$"),
+    "view_counter": re.compile(
+        r"^(浏览次数|阅读次数|访问次数|阅读量|点击数|点击量|访问量|浏览量|浏览|阅读|点击|人气)\s*"
+        r"([:：]\s*[\[【(]?\s*[\d.,]*\s*万?\s*[\]】)]?|[\[【(]?\s*[\d.,]+\s*万?\s*[\]】)]?)\s*次?$"
+        r"|^您是(本站)?第\s*\d+\s*位访(问|客)者?$"),
     "back_to_top": re.compile(r"^(Top|TOP|top|返回顶部|回到顶部|↑)$"),
-    "pager": re.compile(r"^(共\s*\d+\s*页[:：]?\s*)?((上一[页頁]|下一[页頁]|首[页頁]|尾[页頁]|末[页頁]|\[?\d{1,3}(?!\d)\]?)\s*){2,}$"),
+    "pager": re.compile(r"^(共\s*\d+\s*页[:：]?\s*)?((上一页|下一页|首页|尾页|末页|\[?\d{1,3}(?!\d)\]?)\s*){2,}$"),
     "placeholder": re.compile(r"^(none|null|undefined|None|NULL)$"),
     # An image's file name where its alt text belongs (微信截图_20250609111515, IMG_0412.JPG).
     "file_name": re.compile(
         r"^((微信|屏幕)?截图|微信图片|IMG|DSC|DSCN|image|photo|pic)[-_ ]?\d[\d_-]*(\.(jpe?g|png|gif|bmp|webp))?$"
         r"|^[\w.-]+\.(jpe?g|png|gif|bmp|webp)$", re.I),
     # What a loose body container (the generic finder's) may take in above the text.
-    "breadcrumb": re.compile(r"^(您的位置|你的位置|当前位置|當前位置|所在位置)\s*:"),
-    # A machine timestamp alone on a line is a page-render clock; a document's own
-    # signature date (2022年9月16日) has no time and stays.
-    "render_clock": re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?(\s*(人工)?智能朗[读讀][:：]?)?$"),
+    "breadcrumb": re.compile(
+        r"^(您现在的位置|你现在的位置|现在的位置|您所在的位置|您的位置|你的位置|当前位置|当前的位置|所在位置)\s*:"
+        r"|^(首页|主页|网站首页)\s*(>|>>|»|›)"),
+    # A machine timestamp alone on a line is a page-render clock (2024-07-08 15:44:44,
+    # 今天是2026年11月24日 星期二); a document's own signature date (2022年9月16日) has no
+    # time and stays.
+    "render_clock": re.compile(
+        r"^(今天是[:：]?\s*)?\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?\s*"
+        r"(\d{1,2}:\d{2}(:\d{2})?(\s*星期[一二三四五六日天])?|星期[一二三四五六日天])(\s*(人工)?智能朗读[:：]?)?$"),
     # Porn and gambling keywords a hijacked mirror appends for search engines
     # (国内精品久久人妻无码免费,婷婷五月天…): two of them never meet in a news sentence.
     "spam": re.compile(
-        r"^(?:.*?(?:无码|無碼|人妻|婷婷|五月天|毛片|色综合|色綜合|一区二区|一區二區|中文字幕|在线观看|在線觀看"
-        r"|久久精品|久久国产|國產精品|国产精品|亚洲精品|亞洲精品|偷拍|百家乐|百家樂|博彩|娱乐城|娛樂城|时时彩"
-        r"|時時彩|六合彩|赌场|賭場|菠菜)){2}"),
+        r"^(?:.*?(?:无码|人妻|婷婷|毛片|色综合|一区二区|久久精品|久久国产|国产精品|亚洲精品|偷拍|百家乐|博彩|娱乐城"
+        r"|时时彩|六合彩|赌场|菠菜)){2}"),
 }
 STOP_RULES: dict[str, re.Pattern[str]] = {
     "original_link": re.compile(r"^请?点击查看原文"),
-    "reprint": re.compile(r"^(版[权權]声明|版[权權]聲明|版[权權]所有|凡文章?来源为|凡文章?來源為|未经.{0,10}许可.{0,4}不得转载|免[责責]声明)"),
-    "related": re.compile(r"^(相[关關](文章|新闻|新聞|阅读|閱讀|链接|鏈接|报道|報道)|特别推荐|推荐阅读|热点推荐|猜你喜欢|延伸阅读|上一篇|下一篇)[:：]?"),
-    "share": re.compile(r"^分享到[:：]?"),
-    "keywords": re.compile(r"^关键词(浏览)?[:：]|^關鍵詞[:：]|^标签[:：]"),
+    "reprint": re.compile(r"^(版权声明|版权所有|凡文章?来源为|未经.{0,10}许可.{0,4}不得转载|免责声明)"),
+    # A heading of its own (相关新闻：, 特别推荐), not a sentence that starts so (相关新闻报道显示…).
+    "related": re.compile(
+        r"^(相关(文章|新闻|阅读|链接|报道)|特别推荐|推荐阅读|热点推荐|猜你喜欢|延伸阅读|上一篇|下一篇)\s*([:：]|$)"),
+    "share": re.compile(r"^分享(到|至)?\s*([:：]|$)"),
+    "keywords": re.compile(r"^(关键词(浏览)?|关键字|标签)\s*[:：]"),
 }
 #: Labels of the lines below an article: the meta stage's fields, plus 文 and 供稿 bylines.
 _FOOTER_LABELS = sorted({*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS, "文", "供稿"}, key=len, reverse=True)
@@ -120,8 +137,9 @@ BLOCK_TAGS = {
 
 
 def line_key(line: str) -> str:
-    """What rules match against: width-folded, mirror pinyin removed, spaces trimmed."""
-    return strip_pinyin(fold_width(line).replace("\xa0", " ")).strip()
+    """What rules match against: width-folded, mirror pinyin removed, Traditional converted
+    (a mirror's 【字體：大 中 小】 is a font switch too), spaces trimmed."""
+    return normalize_text(line.replace("\xa0", " ")).strip()
 
 
 @dataclass

@@ -51,6 +51,12 @@ def test_each_dom_rule_removes_its_widget_and_keeps_the_article(rule, widget):
     ("2021-11-06 09:01:28 智能朗讀:", "render_clock"), ("智能朗读：", "read_aloud"), ("關閉", "print_close"),
     ("国内精品久久人妻无码免费,婷婷五月天久久中文,亚欧无码vs在线观看", "spam"),
     ("欧美精品久久性爱|玖玖资源站365|亚洲精品福利无码", "spam"),
+    ("【字体：大 中 小】【打印】【关闭】", "print_close"), ("打印 | 关闭", "print_close"), ("【大】【中】【小】", "font_switch"),
+    ("浏览：123次", "view_counter"), ("阅读量：1.2万", "view_counter"), ("您是第12345位访问者", "view_counter"),
+    ("您现在的位置：首页 > 新闻中心", "breadcrumb"), ("首页 > 新闻中心 > 工作动态", "breadcrumb"),
+    ("2026/11/24 21:40:13", "render_clock"), ("今天是：2026年11月24日 星期二", "render_clock"),
+    ("【字體：大 中 小】", "font_switch"), ("瀏(liú)覽(lǎn)次(cì)數(shù)：123", "view_counter"), ("返回頂部", "back_to_top"),
+    ("分享至：", "share"),
     ("点击蓝字 关注我们", "wechat_prompt"), ("长按识别二维码关注我们", "wechat_prompt"), ("阅读原文", "wechat_prompt"),
     ("共2页: 上一页 1 2 下一页", "pager"), ("上一頁 1 2 3 下一頁", "pager"), ("[1] [2] [3]", "pager"),
     ("微信截图_20250609111515", "file_name"), ("IMG_0412.JPG", "file_name"), ("微信图片_20220916.png", "file_name"),
@@ -81,6 +87,8 @@ def test_each_stop_rule(line, rule):
     "采访中，他对记者说", "记者了解到，该社区共有志愿者120余名。",
     "图片1", "2022年工作图片展", "IMG展厅开放",
     "2022", "第1页内容", "下一页是结论",
+    "分享到朋友圈的内容应当遵守法律法规。", "中华老字号", "规范使用汉字字体", "打印机采购项目",
+    "发布会将在线观看平台同步直播，并配有中文字幕。", "阅读", "关闭企业12家",
 ])
 def test_article_lines_are_not_noise(line):
     assert line_rule(line) is None and stop_rule(line) is None
@@ -111,7 +119,7 @@ def test_a_meta_line_inside_a_loose_body_moves_to_the_footer():
 def test_a_closing_byline_moves_to_the_footer_as_the_reporter():
     cleaned = body("<p>正文。</p><p>蘭州日報社全媒體記者 華曉婧</p><p>來源: 蘭州晚報</p>")
     assert cleaned.paragraphs == ["正文。"]
-    assert cleaned.footer == ["记者:華曉婧", "來源: 蘭州晚報"]
+    assert cleaned.footer == ["记者:华晓婧", "來源: 蘭州晚報"]  # the byline read through its key
     cleaned = body("<p>正文。</p><p>□本报记者 颜 娜</p>")
     assert cleaned.footer == ["记者:颜 娜"]
 
