@@ -14,8 +14,8 @@ from scrapy.crawler import Crawler
 
 from govnews.items import Article
 
-SOURCE_LABELS = ("来源", "來源", "文章来源", "稿件来源", "信息来源", "新闻来源", "稿源", "出处")
-AUTHOR_LABELS = ("作者", "记者", "記者", "通讯员", "通訊員", "撰稿", "撰文")
+SOURCE_LABELS = ("来源", "來源", "文章来源", "稿件来源", "信息来源", "新闻来源", "文字来源", "稿源", "出处", "供稿")
+AUTHOR_LABELS = ("作者", "记者", "記者", "通讯员", "通訊員", "撰稿", "撰文", "文")
 #: In order of preference: the responsible editor, then any editor, then the final reviewer.
 EDITOR_LABELS = ("责任编辑", "責任編輯", "责编", "网络编辑", "值班编辑", "编辑", "編輯", "终审", "終審",
                  "审核", "審核", "签发")
@@ -25,27 +25,46 @@ _OTHER_LABELS = (
     "发文时间", "发文日期", "刊发时间", "录入时间", "上传时间", "更新时间", "更新日期", "时间", "時間", "日期",
     "浏览次数", "瀏覽次數", "浏览量", "浏览", "阅读次数", "阅读量", "阅读", "点击数", "点击量", "点击",
     "访问量", "访问次数", "人气", "字体", "字體", "字号", "发布者", "发布人", "发布机构", "摄影", "攝影",
-    "校对", "录入", "分享到", "打印", "评论", "评论数", "收藏",
+    "校对", "录入", "分享到", "打印", "评论", "评论数", "收藏", "图片来源", "图片", "视频来源",
 )
+
+
+def _label_pattern(label: str) -> str:
+    """A label as pages print it: spaced to width (来 源：) and, when it is one character
+    (文：), not the end of a longer word (原文：)."""
+    spaced = r"[ \t\u3000]?".join(re.escape(char) for char in label)
+    return spaced if len(label) > 1 else rf"(?<![\u4e00-\u9fff]){spaced}"
+
+
 # Longest first, so 责任编辑 wins over 编辑 and 文章来源 over 来源.
-_LABELS = "|".join(sorted({*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS, *_OTHER_LABELS}, key=len, reverse=True))
+_LABELS = "|".join(_label_pattern(label) for label in sorted(
+    {*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS, *_OTHER_LABELS}, key=len, reverse=True))
 _LABEL = re.compile(rf"({_LABELS})\s*[:：]")
 _SEPARATOR_CLASS = r"[\s|｜/,，;；]+"
 #: Separators and any whitespace at either end of a value (``\r`` and U+3000 included).
 _EDGES = re.compile(rf"^{_SEPARATOR_CLASS}|{_SEPARATOR_CLASS}$")
 _BRACKETS = {"(": ")", "（": "）", "【": "】", "[": "]"}
 _CLOSERS = {close: open_ for open_, close in _BRACKETS.items()}
-_ROLE_WORDS = re.compile(r"^(记者|記者|通讯员|通訊員|实习生|實習生|见习记者|摄影|攝影|文|图|圖|文/图|本报记者|本報記者)$")
+#: Newsroom roles in front of names (特约记者 张三, 记者张三) and credits after them (王某 摄, 张三 等).
+_ROLE_PREFIX = r"(特约|特約|首席|全媒体|全媒體|融媒体|融媒體|本报|本報|见习|見習|驻站|駐站)?"
+_ROLE = rf"{_ROLE_PREFIX}(记者|記者|通讯员|通訊員|实习生|實習生|摄影记者|攝影記者|编辑|編輯)"
+_ROLE_WORDS = re.compile(rf"^({_ROLE}|摄影|攝影|摄影报道|攝影報道|文|图|圖|文/图|摄|攝|等|报道|報道)$")
+_ROLE_LEAD = re.compile(rf"^{_ROLE}(?=[\u4e00-\u9fff]{{2,4}}$)")
 _HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
+#: An unknown label's text run into a name list (原文：略): names hold no colon.
+_NOT_A_NAME = re.compile(r"[:：]")
 _NAME_SPLIT = re.compile(r"[\s、，,;；/|]+")
-PLACEHOLDERS = {"未知", "佚名", "admin", "Admin", "ADMIN", "本站", "本网", "管理员", "匿名", "不详", "网络", "无", "-", "—"}
+PLACEHOLDERS = {"未知", "佚名", "admin", "Admin", "ADMIN", "本站", "本网", "管理员", "匿名", "不详", "网络", "无",
+                "暂无", "本站原创", "原创", "null", "NULL", "None", "-", "--", "—"}
 _DATELINE = re.compile(r"^\s*\S{0,24}?[讯訊電电]\s*[(（]\s*([^()（）]{1,40}?)\s*[)）]")
 #: A dateline at the end of a 来源 value: ``5月13日电(王爵)``, ``讯(记者 王某)``.
 _SOURCE_DATELINE = re.compile(
     r"\s*(?:\d{1,2}月\d{1,2}日[电電讯訊](?:\s*[(（][^()（）]{0,40}[)）])?|[电電讯訊]\s*[(（][^()（）]{0,40}[)）])$")
+#: An edition after a paper's name: ``(2023年06月18日 01 版)``, ``（第01版）``.
+_SOURCE_EDITION = re.compile(r"\s*[(（][^()（）]*(\d{4}\s*年|\d{4}-\d{1,2}-\d{1,2}|\d+\s*版)[^()（）]*[)）]$")
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|»|›|→|＞|/|\\|->)\s*")
 _CRUMB_LABEL = re.compile(
-    r"^(您现在的位置|你现在的位置|现在的位置|您的位置|你的位置|当前位置|當前位置|当前的位置|所在位置|位置|当前页面)\s*[:：]?\s*")
+    r"^(您现在的位置|你现在的位置|现在的位置|您所在的位置|您的位置|你的位置|当前位置|當前位置|当前的位置|所在位置|位置|当前页面)\s*[:：]?\s*")
 
 
 def trim_value(value: str) -> str:
@@ -87,7 +106,7 @@ def labeled_values(text: str) -> list[tuple[str, str]]:
     for match, following in zip(matches, [*matches[1:], None]):
         end = following.start() if following else len(text)
         value = trim_value(text[match.end():end])
-        pairs.append((match.group(1), value))
+        pairs.append((re.sub(r"\s", "", match.group(1)), value))
     return pairs
 
 
@@ -98,12 +117,16 @@ def clean_value(value: str | None) -> str | None:
 
 
 def source_name(value: str | None) -> str | None:
-    """The source a 来源 value names, without a dateline copied into it:
-    ``中新网四川新闻5月13日电(王爵)`` → ``中新网四川新闻``; None for placeholders."""
+    """The source a 来源 value names, without a dateline or an edition copied into it:
+    ``中新网四川新闻5月13日电(王爵)`` → ``中新网四川新闻``, ``《人民日报》(2023年06月18日 01 版)``
+    → ``人民日报``, so one source keeps one name; None for placeholders."""
     value = clean_value(value)
     if value is None:
         return None
-    return clean_value(_SOURCE_DATELINE.sub("", value)) or value
+    name = clean_value(_SOURCE_EDITION.sub("", _SOURCE_DATELINE.sub("", value)))
+    if name and name.startswith("《") and name.endswith("》") and name.count("《") == 1:
+        name = name[1:-1]
+    return clean_value(name) or value
 
 
 def split_names(value: str | None) -> list[str]:
@@ -111,8 +134,9 @@ def split_names(value: str | None) -> list[str]:
     placeholders dropped."""
     names = []
     for part in _NAME_SPLIT.split(value or ""):
-        part = trim_value(part)
-        if part and not _ROLE_WORDS.match(part) and clean_value(part) and part not in names:
+        part = _ROLE_LEAD.sub("", trim_value(part))
+        if part and not _ROLE_WORDS.match(part) and clean_value(part) and part not in names \
+                and not _NOT_A_NAME.search(part):
             names.append(part)
     if len(names) == 2 and all(len(name) == 1 and _HAN_CHAR.match(name) for name in names):
         return ["".join(names)]  # a two-character name spaced to the width of three: 颜 娜

@@ -111,8 +111,8 @@ STOP_RULES: dict[str, re.Pattern[str]] = {
     "share": re.compile(r"^分享(到|至)?\s*([:：]|$)"),
     "keywords": re.compile(r"^(关键词(浏览)?|关键字|标签)\s*[:：]"),
 }
-#: Labels of the lines below an article: the meta stage's fields, plus 文 and 供稿 bylines.
-_FOOTER_LABELS = sorted({*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS, "文", "供稿"}, key=len, reverse=True)
+#: Labels of the lines below an article: the meta stage's fields.
+_FOOTER_LABELS = sorted({*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS}, key=len, reverse=True)
 _FOOTER_META = re.compile(rf"^[(（【\[]?\s*({'|'.join(_FOOTER_LABELS)})\s*[:：]\s*(.{{1,40}}?)\s*[)）】\]]?$")
 #: A reporter's byline closing an article: ``兰州日报社全媒体记者 华晓婧``, ``□本报记者 颜 娜``.
 #: The words before 记者 must name a newsroom (…社/报/台/网), so ``他对记者说`` is prose.

@@ -44,7 +44,7 @@ FOOTER_LABEL = re.compile("^\\s*[(（【\\[]?\\s*({})\\s*[:：]".format(_labels(
 _TAGS_LEAD = re.compile("^\\s*({}|Tags?)\\s*({})?\\s*[:：]".format(
     _labels("关键词", "关键字", "關鍵詞", "标签", "標籤"), _labels("浏览", "瀏覽")), re.I)
 _CRUMB_LEAD = re.compile("^\\s*({})\\s*[:：]".format(
-    _labels("您现在的位置", "你现在的位置", "现在的位置", "您的位置", "你的位置", "当前位置", "當前位置",
+    _labels("您现在的位置", "你现在的位置", "现在的位置", "您所在的位置", "您的位置", "你的位置", "当前位置", "當前位置",
             "当前的位置", "所在位置", "位置")))
 _CRUMB_CLASS = re.compile(r"crumb|bread|position|location|place|weizhi|dqwz|mianbao", re.I)
 #: Class/id tokens of site chrome (a logo's or a menu's heading is not the headline).

@@ -45,6 +45,12 @@ def run(meta_text="", footer=(), body="", breadcrumb=None):
     ("来源：人民网(北京) 作者：【张三】", "人民网(北京)", ["张三"]),
     ("来源：(新华社)", "新华社", []),
     ("来源：新华每日电讯 发稿时间：2018-11-09 13:50:58 作者：刘敏", "新华每日电讯", ["刘敏"]),
+    # spaced labels, one-character labels, photo credits apart from the text's source
+    ("来 源：市政府 作 者：张三", "市政府", ["张三"]),
+    ("供稿：县委办 文：李四 原文：略", "县委办", ["李四"]),
+    ("图片来源：新华社 文字来源：市委办", "市委办", []),
+    # an edition copied into the source is no part of its name
+    ("来源：《人民日报》(2023年06月18日 01 版)", "人民日报", []),
 ])
 def test_meta_line_values(meta, source, author):
     item, _ = run(meta)
@@ -73,6 +79,7 @@ def test_dateline_gives_the_reporter_when_nothing_else_does():
     ("各界导报讯 （记者 王某 通讯员 李某）近日", ["王某", "李某"]),
     ("本报西安讯（记者 刘某）", ["刘某"]),
     ("新华社北京1月25日电（记者 赵某、钱某）", ["赵某", "钱某"]),
+    ("本报讯(记者 张三 实习生 李四 摄影报道)", ["张三", "李四"]),
     ("这是一场没有硝烟的战争（宝鸡）", []),
     ("", []),
 ])
@@ -84,6 +91,9 @@ def test_names_and_breadcrumbs():
     assert split_names("记者 王某某 通讯员 李某、张某") == ["王某某", "李某", "张某"]
     assert split_names("佚名") == []
     assert clean_value("区统计局 【") == "区统计局" and clean_value("】新华社") == "新华社"
+    assert split_names("特约记者 张三 首席记者 李四 王某某 摄 赵六 等") == ["张三", "李四", "王某某", "赵六"]
+    assert split_names("记者张三") == ["张三"] and split_names("张文明") == ["张文明"]
+    assert split_breadcrumb("您所在的位置：首页 > 新闻中心") == ["首页", "新闻中心"]
     assert split_names("颜 娜") == ["颜娜"]  # a two-character name spaced to three characters' width
     assert split_names("文明 徐锐 任慧") == ["文明", "徐锐", "任慧"]
     assert split_breadcrumb("您的位置： 首页 >新闻中心>政工简讯>2022年政工简讯>详细内容", "简讯") == [
