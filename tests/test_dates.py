@@ -57,6 +57,7 @@ TABLE = [
     ("2022-09-16 中午12:05", None, minute("2022-09-16T12:05")),
     ("【发布时间：2022-09-16】", None, day("2022-09-16")),
     ("2022年9月16日 星期五", None, day("2022-09-16")),
+    ("发布时间：2023-06-18 星期日 09:12", None, minute("2023-06-18T09:12")),
     ("發布時間：2022-10-24", None, day("2022-10-24")),
     ("22-03-20 19:10 来源:人民网-甘肃频道 编辑:马某", None, minute("2022-03-20T19:10")),
     ("编号 22-03-20", None, NONE),  # a two-digit year with no clock or label is no date
@@ -109,6 +110,7 @@ TABLE = [
     ("", "http://www.gov.cn/xinwen/202004/t20200417_1976018.shtml", day("2020-04-17")),
     ("", "http://news.cctv.com/2020/02/13/ARTI1581549014091480.shtml", day("2020-02-13")),
     ("", "http://example.cn/20260113/1643633.html", day("2026-01-13")),
+    ("", "http://example.cn/content/202002/11/c_205513.html", day("2020-02-11")),
     ("", "http://www.51si.cn/scxw/2026-01-29/240182.html", day("2026-01-29")),
     (None, "http://www.whrx.net/a/guoneixinwen/hubeixinwen/2020/0429/31867.html", day("2020-04-29")),
     ("", "http://www.scsqw.cn/gzdt/2022nzgjx/content_99106", NONE),
