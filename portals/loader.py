@@ -81,10 +81,20 @@ class Portal:
         return self.hosts[0]
 
     def is_list_url(self, url: str) -> bool:
-        return any(p.search(url) for p in self.list_patterns)
+        return any(p.search(_lower_origin(url)) for p in self.list_patterns)
 
     def is_article_url(self, url: str) -> bool:
-        return any(p.search(url) for p in self.article_patterns)
+        return any(p.search(_lower_origin(url)) for p in self.article_patterns)
+
+
+def _lower_origin(url: str) -> str:
+    """``HTTPS://CQMJSW.GOV.CN/news/1.html`` as the patterns are written: scheme and host are
+    case-insensitive, the path is not."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    host, slash, path = rest.partition("/")
+    return f"{scheme.lower()}://{host.lower()}{slash}{path}"
 
 
 def available_portals(directory: Path = PORTALS_DIR) -> list[str]:

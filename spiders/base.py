@@ -99,7 +99,7 @@ class PortalSpider(scrapy.Spider):
             return
         articles = [u for u in self.links(response, "article_links") if self.portal.is_article_url(u)]
         if not articles:
-            every = (response.urljoin(h) for h in response.xpath("//a/@href").getall())
+            every = (response.urljoin(h) for h in filter(None, map(_href_of, response.xpath("//a"))))
             articles = self.fallback("article_links", [u for u in every if self.portal.is_article_url(u)]) or []
         for url in dict.fromkeys(articles):
             yield scrapy.Request(url, callback=self.parse_article, meta={PAGE_KIND: "article"})
@@ -231,9 +231,9 @@ class PortalSpider(scrapy.Spider):
         """Absolute URLs of the links ``key`` selects (``<a>`` elements or href strings)."""
         urls = []
         for node in self.select(response, key):
-            href = node.get() if isinstance(node.root, str) else node.attrib.get("href")
-            if href and not href.strip().lower().startswith(("javascript:", "mailto:", "#")):
-                urls.append(response.urljoin(href.strip()))
+            href = _usable_href(node.get()) if isinstance(node.root, str) else _href_of(node)
+            if href:
+                urls.append(response.urljoin(href))
         return urls
 
     def _page(self, response: Response) -> TextResponse | None:
@@ -280,6 +280,26 @@ def _better_encoding(response: TextResponse) -> str | None:
                 continue
             return name
     return None
+
+
+#: The target of a link old CMSs open by script: onclick="window.open('9256.html')".
+_SCRIPT_LINK = re.compile(r"""(?:window\.open|location(?:\.href)?\s*=)\s*\(?\s*['"]([^'"]+)['"]""")
+
+
+def _href_of(link: scrapy.Selector) -> str | None:
+    """Where an ``<a>`` leads: its href, or for a ``javascript:`` one the URL its onclick
+    opens; None for mail, fragments and script with no URL."""
+    href = (link.attrib.get("href") or "").strip()
+    if href.lower().startswith("javascript:") or not href:
+        found = _SCRIPT_LINK.search(link.attrib.get("onclick", "") + " " + href)
+        return found.group(1).strip() if found else None
+    return _usable_href(href)
+
+
+def _usable_href(href: str) -> str | None:
+    """``href`` stripped, or None when it leads to no page (mail, fragment, script)."""
+    href = href.strip()
+    return None if not href or href.lower().startswith(("javascript:", "mailto:", "#")) else href
 
 
 def _url_stem(url: str) -> tuple[str, str]:
