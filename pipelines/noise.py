@@ -125,6 +125,7 @@ _META_LINE = re.compile(
     r"^(?=.{0,150}$)(?:[^:]{0,40}?(?:来源|來源|作者|发布时间|發布時間|时间|時間|日期|浏览次数|點擊|点击数|字体|字體)\s*:){2,}"
     r"|^(?:发布时间|發布時間|发布日期|时间|時間|日期)\s*:\s*\d{4}.{0,60}$"
 )
+_CENTERED_STYLE = re.compile(r"text-align\s*:\s*center", re.I)
 _SENTENCE_END = re.compile(r"[。！？!?；;…]”?$")
 
 _SPACES = re.compile(r"[ \t\r\f\v\u3000\xa0]+")
@@ -149,6 +150,7 @@ class Block:
     text: str = ""
     src: str | None = None
     alt: str | None = None
+    centered: bool = False  # a centred line: under a photo, its caption
 
 
 # --- text-level API ------------------------------------------------------------------
@@ -273,6 +275,7 @@ def blocks_of(root: Any, base_url: str) -> list[Block]:
     line (a layout table's cells hold blocks and stay blocks)."""
     blocks: list[Block] = []
     line: list[str] = []
+    centered: list[bool] = [False]  # alignment of the blocks being walked, innermost last
 
     def flush() -> None:
         text = _SPACES.sub(" ", "".join(line)).strip()
@@ -280,7 +283,7 @@ def blocks_of(root: Any, base_url: str) -> list[Block]:
             text = CELL_SEPARATOR.join(cell for cell in (c.strip() for c in text.split(CELL_SEPARATOR.strip())) if cell)
         line.clear()
         if text:
-            blocks.append(Block(text=text))
+            blocks.append(Block(text=text, centered=centered[-1]))
 
     def walk(node: Any) -> None:
         tag = node.tag.lower() if isinstance(node.tag, str) else ""
@@ -292,6 +295,7 @@ def blocks_of(root: Any, base_url: str) -> list[Block]:
                 line.append(CELL_SEPARATOR)
         if block:
             flush()
+            centered.append(_is_centered(node) or centered[-1])
         if tag == "br":
             flush()
         elif tag == "img":
@@ -307,6 +311,7 @@ def blocks_of(root: Any, base_url: str) -> list[Block]:
                 line.append(child.tail.replace("\n", " "))
         if block:
             flush()
+            centered.pop()
 
     walk(root)
     flush()
@@ -370,7 +375,7 @@ def clean_body(
         if rule:
             rules[rule] = rules.get(rule, 0) + 1
             continue
-        if after_image and _is_caption(key):
+        if after_image and _is_caption(key, block.centered):
             images[-1]["caption"] = text
             after_image = False
             continue
@@ -403,9 +408,16 @@ def _is_icon(node: Any, src: str) -> bool:
     return tiny or bool(_ICON_SRC.search(src)) or bool(_QR_IMAGE.search(f"{src} {node.get('alt', '')}"))
 
 
-def _is_caption(key: str) -> bool:
-    """A photo caption (given its line key): a short line, not a sentence of prose."""
-    return len(key) <= 60 and not _SENTENCE_END.search(key)
+def _is_caption(key: str, centered: bool) -> bool:
+    """A photo caption (given its line key): a short line that is not a sentence of prose,
+    or is centred under the photo (captions end in 。 too: 图为学员们进行分组考核。)."""
+    return len(key) <= 60 and (centered or key.startswith("图为") or not _SENTENCE_END.search(key))
+
+
+def _is_centered(node: Any) -> bool:
+    """``<center>``, ``align="center"`` or ``text-align: center``."""
+    return (node.tag == "center" or (node.get("align") or "").lower() == "center"
+            or _CENTERED_STYLE.search(node.get("style") or "") is not None)
 
 
 def _keyword_tags(root: Any) -> list[str]:

@@ -211,3 +211,11 @@ def test_an_image_file_name_is_no_caption():
     cleaned = body('<p>正文。</p><p><img src="/a.jpg" alt="微信截图_20250609111515"></p>'
                    '<p><img src="/b.jpg" alt="会议现场"></p>')
     assert [image["caption"] for image in cleaned.images] == [None, "会议现场"]
+
+
+def test_a_centred_line_under_a_photo_is_its_caption_even_as_a_sentence():
+    cleaned = body('<p>正文第一段。</p><p style="text-align: center"><img src="/a.jpg"></p>'
+                   '<p style="text-align: center">培训结束后，学员们进行了分组考核。</p>'
+                   '<p><img src="/b.jpg"></p><p>这是紧跟照片的正文段落。</p>')
+    assert [image["caption"] for image in cleaned.images] == ["培训结束后，学员们进行了分组考核。", None]
+    assert cleaned.paragraphs == ["正文第一段。", "这是紧跟照片的正文段落。"]
