@@ -60,6 +60,8 @@ _DATELINE = re.compile(r"^\s*\S{0,24}?[讯訊電电]\s*[(（]\s*([^()（）]{1,4
 #: A dateline at the end of a 来源 value: ``5月13日电(王爵)``, ``讯(记者 王某)``.
 _SOURCE_DATELINE = re.compile(
     r"\s*(?:\d{1,2}月\d{1,2}日[电電讯訊](?:\s*[(（][^()（）]{0,40}[)）])?|[电電讯訊]\s*[(（][^()（）]{0,40}[)）])$")
+#: Reporters credited after a source: ``成都日报 记者 张三 实习生 李四``.
+_SOURCE_CREDITS = re.compile(rf"\s+{_ROLE}.*$")
 #: An edition after a paper's name: ``(2023年06月18日 01 版)``, ``（第01版）``.
 _SOURCE_EDITION = re.compile(r"\s*[(（][^()（）]*(\d{4}\s*年|\d{4}-\d{1,2}-\d{1,2}|\d+\s*版)[^()（）]*[)）]$")
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|»|›|→|＞|/|\\|->)\s*")
@@ -117,13 +119,13 @@ def clean_value(value: str | None) -> str | None:
 
 
 def source_name(value: str | None) -> str | None:
-    """The source a 来源 value names, without a dateline or an edition copied into it:
+    """The source a 来源 value names, without a dateline, an edition or credits copied into it:
     ``中新网四川新闻5月13日电(王爵)`` → ``中新网四川新闻``, ``《人民日报》(2023年06月18日 01 版)``
     → ``人民日报``, so one source keeps one name; None for placeholders."""
     value = clean_value(value)
     if value is None:
         return None
-    name = clean_value(_SOURCE_EDITION.sub("", _SOURCE_DATELINE.sub("", value)))
+    name = clean_value(_SOURCE_EDITION.sub("", _SOURCE_DATELINE.sub("", _SOURCE_CREDITS.sub("", value))))
     if name and name.startswith("《") and name.endswith("》") and name.count("《") == 1:
         name = name[1:-1]
     return clean_value(name) or value
@@ -186,10 +188,14 @@ class MetaPipeline:
         if placeholders:
             self.stats.inc_value("meta/placeholder", placeholders)
 
-        item.source = item.source or source_name(_first(pairs + footer, SOURCE_LABELS))
+        raw_source = _first(pairs + footer, SOURCE_LABELS)
+        item.source = item.source or source_name(raw_source)
         authors = [n for label, v in pairs if label in AUTHOR_LABELS for n in split_names(v)]
         if not authors:
             authors = [n for label, v in footer if label in AUTHOR_LABELS for n in split_names(v)]
+        if not authors and raw_source:  # 来源：成都日报 记者 张三
+            credits = _SOURCE_CREDITS.search(raw_source)
+            authors = split_names(credits.group(0)) if credits else []
         if not authors:
             authors = dateline_authors(item.body.split("\n", 1)[0] if item.body else None)
             if authors:

@@ -51,6 +51,7 @@ def run(meta_text="", footer=(), body="", breadcrumb=None):
     ("图片来源：新华社 文字来源：市委办", "市委办", []),
     # an edition copied into the source is no part of its name
     ("来源：《人民日报》(2023年06月18日 01 版)", "人民日报", []),
+    ("来源：成都日报 记者 张三 实习生 李四", "成都日报", ["张三", "李四"]),
 ])
 def test_meta_line_values(meta, source, author):
     item, _ = run(meta)
