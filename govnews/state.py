@@ -239,6 +239,10 @@ def _connect(path: Path) -> sqlite3.Connection:
         if version > SCHEMA_VERSION:
             raise StateError(f"crawl state {path}: schema version {version} is newer than this "
                              f"govnews ({SCHEMA_VERSION}); upgrade govnews or {advice}")
+        # A file damaged past its first pages opens fine and fails mid-crawl; check it whole.
+        damage = db.execute("PRAGMA quick_check").fetchone()[0]
+        if damage != "ok":
+            raise StateError(f"crawl state {path}: damaged ({damage}); restore it from a backup or {advice}")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
@@ -248,6 +252,9 @@ def _connect(path: Path) -> sqlite3.Connection:
         )
     except sqlite3.DatabaseError as exc:
         db.close()
+        if "readonly" in str(exc) or "unable to open" in str(exc) and path.exists():
+            raise StateError(f"crawl state {path}: cannot be written ({exc}); give this user write "
+                             "access to the file and its folder (the crawl history in it is intact)") from None
         raise StateError(f"crawl state {path}: not a usable SQLite database ({exc}); {advice}") from None
     except StateError:
         db.close()

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from parsel import Selector
+
 PORTALS_DIR = Path(__file__).resolve().parent
 SEEDS_DIR = PORTALS_DIR.parent / "seeds"
 TEMPLATES = ("party_cms", "gazetteer", "city_news")
@@ -185,9 +187,13 @@ def _build(path: Path, data: dict[str, Any], start_urls: tuple[str, ...]) -> Por
         raise fail(f"[selectors] unknown keys {sorted(bad)}; known: {SELECTOR_KEYS}")
     if not all(isinstance(v, str) and v.strip() for v in selectors.values()):
         raise fail("[selectors] values must be non-empty strings")
+    for key, selector in selectors.items():
+        _check_selector(selector, f"[selectors] {key}", fail)
 
     noise = _table(data, "noise", fail)
     drop_selectors = _strings(noise, "drop_selectors", fail)
+    for selector in drop_selectors:
+        _check_selector(selector, "[noise] drop_selectors", fail)
     drop_lines = _strings(noise, "drop_lines", fail)
     for pattern in drop_lines:
         _compile(pattern, "[noise] drop_lines", fail)
@@ -232,6 +238,16 @@ def _patterns(table: dict[str, Any], key: str, fail) -> tuple[re.Pattern[str], .
     return tuple(
         _compile(p, f"[urls] {key}", fail) for p in _strings(table, key, fail)
     )
+
+
+def _check_selector(selector: str, where: str, fail) -> None:
+    """Raise when ``selector`` is no valid XPath (starting with / or () or CSS: caught
+    here, a typo would fail on every page of the crawl instead."""
+    probe = Selector(text="<html><body></body></html>")
+    try:
+        probe.xpath(selector) if selector.startswith(("/", "(")) else probe.css(selector)
+    except Exception as exc:  # parsel raises ValueError for XPath, cssselect its own errors
+        raise fail(f"{where}: bad selector {selector!r}: {exc}") from exc
 
 
 def _compile(pattern: str, where: str, fail) -> re.Pattern[str]:

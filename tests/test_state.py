@@ -116,6 +116,34 @@ def test_a_corrupt_file_is_refused_with_its_name(tmp_path, content):
     assert "move it away" in str(failure.value)
 
 
+def test_a_file_damaged_past_its_first_pages_is_refused_before_the_crawl(tmp_path):
+    store = StateStore.open_dir(tmp_path)
+    for number in range(2000):
+        store.record(f"https://a.cn/{number}.html", "a", f"h{number}")
+    store.close()
+    path = tmp_path / FILENAME
+    data = bytearray(path.read_bytes())
+    page = 4096
+    data[2 * page:3 * page] = bytes(range(256)) * (page // 256)  # page 3: an index, overwritten
+    path.write_bytes(bytes(data))
+    with pytest.raises(StateError, match="damaged"):
+        StateStore.open_dir(tmp_path)
+
+
+@pytest.mark.parametrize("frozen", ["file", "folder"])
+def test_a_state_this_user_cannot_write_is_refused_without_advising_to_drop_it(tmp_path, frozen):
+    StateStore.open_dir(tmp_path).close()
+    path = tmp_path / FILENAME
+    target = path if frozen == "file" else tmp_path
+    subprocess.run(["chattr", "+i", str(target)], check=True)  # read-only even for root
+    try:
+        with pytest.raises(StateError, match="cannot be written") as failure:
+            StateStore.open_dir(tmp_path)
+        assert "move it away" not in str(failure.value)
+    finally:
+        subprocess.run(["chattr", "-i", str(target)], check=True)
+
+
 def test_another_programs_database_is_refused(tmp_path):
     db = sqlite3.connect(tmp_path / FILENAME)
     db.execute("CREATE TABLE articles (id INTEGER, text TEXT)")
