@@ -101,7 +101,7 @@ class PortalSpider(scrapy.Spider):
         if not articles:
             every = (response.urljoin(h) for h in filter(None, map(_href_of, response.xpath("//a"))))
             articles = self.fallback("article_links", [u for u in every if self.portal.is_article_url(u)]) or []
-        for url in dict.fromkeys(articles):
+        for url in self.one_link_per_article(articles):
             yield scrapy.Request(url, callback=self.parse_article, meta={PAGE_KIND: "article"})
         pages = [u for u in self.links(response, "next_page") if self.portal.is_list_url(u)]
         if not pages and self.selectors["next_page"] != NEXT_PAGE_LINKS:
@@ -114,6 +114,17 @@ class PortalSpider(scrapy.Spider):
                 pages = [self.fallback("script_pager", scripted)]
         for url in pages:
             yield self.list_request(url)
+
+    def one_link_per_article(self, urls: list[str]) -> list[str]:
+        """One URL per article, in page order: of the spellings a list links one article by
+        (``http://cqmjsw.gov.cn/news/1.html``, ``https://www.cqmjsw.gov.cn/news/1.html``…),
+        the one on the canonical scheme and host when the list has it, else the first."""
+        chosen: dict[str, str] = {}
+        for url in urls:
+            canonical = self.canonical_url(url)
+            if canonical not in chosen or _origin(url) == _origin(canonical) != _origin(chosen[canonical]):
+                chosen[canonical] = url
+        return list(chosen.values())
 
     def parse_article(self, response: Response) -> Iterator[Article | scrapy.Request]:
         """The article of an article page, or, when the article runs on over more pages
@@ -300,6 +311,11 @@ def _usable_href(href: str) -> str | None:
     """``href`` stripped, or None when it leads to no page (mail, fragment, script)."""
     href = href.strip()
     return None if not href or href.lower().startswith(("javascript:", "mailto:", "#")) else href
+
+
+def _origin(url: str) -> str:
+    """``https://cqmjsw.gov.cn`` of a URL, lower-cased."""
+    return "/".join(url.split("/", 3)[:3]).lower()
 
 
 def _url_stem(url: str) -> tuple[str, str]:

@@ -36,3 +36,14 @@ def test_every_article_link_is_queued_once_in_canonical_form():
         "https://cqmjsw.gov.cn/news/list_12_2.html",
     ]
     assert [r.meta["govnews_page"] for r in requests] == ["article"] * 6 + ["list"]
+
+
+def test_of_several_spellings_of_one_article_the_canonical_one_is_fetched():
+    crawler = make_crawler("cqmjsw")
+    page = ("<div class='news_list'><ul><li><a href='http://cqmjsw.gov.cn/news/9267.html'>http</a></li>"
+            "<li><a href='https://www.cqmjsw.gov.cn/news/9267.html?from=x'>alias</a></li>"
+            "<li><a href='https://cqmjsw.gov.cn/news/9267.html'>canonical</a></li>"
+            "<li><a href='https://www.cqmjsw.gov.cn/news/9268.html'>only an alias</a></li></ul></div>")
+    response = HtmlResponse(LIST, body=page.encode(), encoding="utf-8", request=Request(LIST))
+    assert [r.url for r in crawler.spider.parse_list(response)] == [
+        "https://cqmjsw.gov.cn/news/9267.html", "https://www.cqmjsw.gov.cn/news/9268.html"]
