@@ -8,10 +8,18 @@ holds only for articles seen before the last crawl of the portal that ran to its
 ``crawls`` table): a run killed after list page 1 never reached the older pages.
 ``REFRESH_DAYS = N`` re-fetches articles first seen less than N days ago, for pages that
 get corrected after publication.
+
+A page that failed (an HTTP error after retries, a timeout, a redirect loop, an article page
+that came out empty: govnews.signals.page_failed) is remembered in the state's ``failures``
+table, and while a portal has failed pages its crawls do not count as complete: the next run
+pages through the lists past what it knows and fetches them again. After
+``FAILED_PAGE_ATTEMPTS`` runs (default 3) a page is given up on, with a warning, so one dead
+page cannot make every run a full crawl.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -21,16 +29,21 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from govnews import signals as govnews_signals
 from govnews.state import StateStore
+from pipelines.validate import InvalidArticle
 from spiders.base import PAGE_KIND
+
+logger = logging.getLogger(__name__)
 
 
 class IncrementalMiddleware:
-    def __init__(self, crawler: Crawler, store: StateStore, refresh_days: float) -> None:
+    def __init__(self, crawler: Crawler, store: StateStore, refresh_days: float, attempts: int) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.store = store
         self.refresh_days = refresh_days
+        self.attempts = attempts
         self.crawl_id: int | None = None
         #: When the last crawl of this portal that ran to its end finished (None: never).
         self.complete_until: str | None = None
@@ -40,10 +53,27 @@ class IncrementalMiddleware:
         if not crawler.settings.getbool("INCREMENTAL", True):
             raise NotConfigured
         store = StateStore.open_dir(crawler.settings.get("STATE_DIR") or "state")
-        middleware = cls(crawler, store, crawler.settings.getfloat("REFRESH_DAYS", 0))
+        middleware = cls(crawler, store, crawler.settings.getfloat("REFRESH_DAYS", 0),
+                         crawler.settings.getint("FAILED_PAGE_ATTEMPTS", 3))
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(middleware.page_failed, signal=govnews_signals.page_failed)
+        crawler.signals.connect(middleware.item_dropped, signal=signals.item_dropped)
         return middleware
+
+    def page_failed(self, url: str, reason: str, spider: Spider) -> None:
+        """Remember a failed page; say so when it is given up on."""
+        attempts = self.store.record_failure(url, spider.portal.name, reason)
+        if attempts >= self.attempts:
+            self.stats.inc_value("failed/given_up")
+            logger.warning("%s: %s failed in %d runs (%s); given up on until it answers again",
+                           spider.portal.name, url, attempts, reason)
+
+    def item_dropped(self, item: Any, spider: Spider, exception: BaseException) -> None:
+        """An article page that came out without an article failed too (an anti-bot or
+        error page served with 200): it is fetched again next run."""
+        if isinstance(exception, InvalidArticle):
+            self.page_failed(item.url, "invalid:" + ",".join(exception.reasons), spider)
 
     def is_known(self, url: str) -> bool:
         """True when the article at canonical ``url`` was crawled and needs no refresh."""
@@ -74,6 +104,8 @@ class IncrementalMiddleware:
         if response.meta.get(PAGE_KIND) != "list":
             yield from output
             return
+        if response.status == 200:  # an errback's output comes with the failed response
+            self.store.clear_failure(spider.canonical_url(response.url))
         articles = [r for r in output if isinstance(r, Request) and r.meta.get(PAGE_KIND) == "article"]
         known = {id(r) for r in articles if self.is_known(spider.canonical_url(r.url))}
         nothing_new = bool(articles) and len(known) == len(articles)
@@ -93,6 +125,10 @@ class IncrementalMiddleware:
         self.crawl_id = self.store.begin_crawl(spider.portal.name)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        if reason == "finished" and self.crawl_id is not None:
+        failed = self.store.open_failures(spider.portal.name, self.attempts)
+        if reason == "finished" and self.crawl_id is not None and not failed:
             self.store.finish_crawl(self.crawl_id)
+        elif failed:
+            logger.warning("%s: %d page(s) failed; the next run pages further back to fetch them again (%s)",
+                           spider.portal.name, len(failed), ", ".join(failed[:5]))
         self.store.close()

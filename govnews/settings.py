@@ -52,6 +52,8 @@ STATE_DIR = "state"
 KEEP_DUPLICATES = False
 # Re-fetch articles first seen less than this many days ago (pages corrected later); 0: never.
 REFRESH_DAYS = 0
+# Runs a failed list or article page is tried again before it is given up on (govnews.incremental).
+FAILED_PAGE_ATTEMPTS = 3
 # Estimated Jaccard of two bodies' 5-grams at and above which they are near duplicates.
 NEAR_DUPLICATE_THRESHOLD = 0.5
 
@@ -64,6 +66,9 @@ FOLD_WIDTH = True
 
 # Per-portal stats of each run, as JSON (govnews/statsfile.py); None: not written.
 STATS_FILE = "output/stats.json"
+# Scrapy's log_count/* in STATS_FILE; crawlall turns it off when it runs several portals
+# (the counts cover the whole process).
+STATS_LOG_COUNTS = True
 EXTENSIONS = {"govnews.statsfile.StatsFile": 500}
 
 FEEDS = {}

@@ -46,7 +46,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 FILENAME = "crawl.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the failures table
 #: ``PRAGMA application_id``: tells a govnews state from some other SQLite file.
 APPLICATION_ID = 0x676E7331  # "gns1"
 
@@ -65,6 +65,13 @@ CREATE TABLE IF NOT EXISTS crawls (
     portal TEXT NOT NULL,
     started TEXT NOT NULL,
     finished TEXT
+);
+CREATE TABLE IF NOT EXISTS failures (
+    url TEXT PRIMARY KEY,
+    portal TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    last_failed TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS minhash_signatures (
     doc INTEGER PRIMARY KEY,
@@ -151,6 +158,7 @@ class StateStore:
                 " content_hash = excluded.content_hash, duplicate_of = excluded.duplicate_of",
                 (url, portal, now, now, content_hash, duplicate_of),
             )
+            db.execute("DELETE FROM failures WHERE url = ?", (url,))
 
     def content_hash_of(self, url: str) -> str | None:
         """The body hash recorded for article ``url``, or None when it was never recorded."""
@@ -170,6 +178,30 @@ class StateStore:
             (content_hash, exclude),
         ).fetchone()
         return row[0] if row else None
+
+    # --- pages that failed -----------------------------------------------------------------
+
+    def record_failure(self, url: str, portal: str, reason: str) -> int:
+        """Remember that page ``url`` failed once more; return how many runs it has failed."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO failures (url, portal, reason, attempts, last_failed) VALUES (?, ?, ?, 1, ?)"
+                " ON CONFLICT (url) DO UPDATE SET reason = excluded.reason, attempts = attempts + 1,"
+                " last_failed = excluded.last_failed",
+                (url, portal, reason, utc_now()),
+            )
+            return db.execute("SELECT attempts FROM failures WHERE url = ?", (url,)).fetchone()[0]
+
+    def clear_failure(self, url: str) -> None:
+        """Page ``url`` was read this time."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM failures WHERE url = ?", (url,))
+
+    def open_failures(self, portal: str, max_attempts: int) -> list[str]:
+        """Pages of ``portal`` that failed and are still to be tried again, oldest first."""
+        return [url for (url,) in self.connection.execute(
+            "SELECT url FROM failures WHERE portal = ? AND attempts < ? ORDER BY last_failed",
+            (portal, max_attempts))]
 
     # --- crawls --------------------------------------------------------------------------
 

@@ -4,6 +4,8 @@
 its portal's entry when its spider closes and keeps the others, so ``crawlall`` (five
 crawlers in one process) and separate ``scrapy crawl`` runs per portal fill one file. The
 file is replaced atomically: a reader never sees half of it. Unset ``STATS_FILE`` to skip.
+``crawlall`` sets ``STATS_LOG_COUNTS = False`` when it runs several portals: Scrapy's
+``log_count/*`` count the log lines of every crawler in the process, so they are left out.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class StatsFile:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         portal = getattr(getattr(spider, "portal", None), "name", spider.name)
         stats = {**self.crawler.stats.get_stats(), "finish_reason": reason}
+        if not self.crawler.settings.getbool("STATS_LOG_COUNTS", True):
+            stats = {k: v for k, v in stats.items() if not k.startswith("log_count/")}
         write_entry(self.path, portal, stats)
 
 

@@ -43,6 +43,15 @@ def problems(item: Article) -> list[str]:
     return found
 
 
+class InvalidArticle(DropItem):
+    """An article page that came out without an article (``reasons``: no_title, no_body,
+    error_page): the crawl state counts it as a page that failed, to be fetched again."""
+
+    def __init__(self, message: str, reasons: list[str]) -> None:
+        super().__init__(message)
+        self.reasons = reasons
+
+
 class ValidatePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
@@ -58,6 +67,6 @@ class ValidatePipeline:
                 self.stats.inc_value(f"validate/{reason}")
             logger.warning("dropping %s: %s (selectors of portal %s may need a look)",
                            item.url, ", ".join(found), item.portal)
-            raise DropItem(f"{item.url}: {', '.join(found)}")
+            raise InvalidArticle(f"{item.url}: {', '.join(found)}", reasons=found)
         item.flags = list(dict.fromkeys(item.flags))
         return item

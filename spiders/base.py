@@ -14,10 +14,14 @@ from typing import Any, ClassVar
 import scrapy
 from parsel import SelectorList
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 from w3lib.encoding import html_body_declared_encoding, resolve_encoding
 
 from govnews.items import Article
+from govnews import signals as govnews_signals
 from govnews.urls import canonical_url
 from portals import Portal, PortalError, load_configured_portal, load_portal
 from spiders import heuristics
@@ -85,7 +89,7 @@ class PortalSpider(scrapy.Spider):
             yield self.list_request(url, dont_filter=True)
 
     def list_request(self, url: str, dont_filter: bool = False) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_list, dont_filter=dont_filter,
+        return scrapy.Request(url, callback=self.parse_list, errback=self.page_failed, dont_filter=dont_filter,
                               meta={PAGE_KIND: "list"})
 
     def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
@@ -102,7 +106,8 @@ class PortalSpider(scrapy.Spider):
             every = (response.urljoin(h) for h in filter(None, map(_href_of, response.xpath("//a"))))
             articles = self.fallback("article_links", [u for u in every if self.portal.is_article_url(u)]) or []
         for url in self.one_link_per_article(articles):
-            yield scrapy.Request(url, callback=self.parse_article, meta={PAGE_KIND: "article"})
+            yield scrapy.Request(url, callback=self.parse_article, errback=self.page_failed,
+                                 meta={PAGE_KIND: "article"})
         pages = [u for u in self.links(response, "next_page") if self.portal.is_list_url(u)]
         if not pages and self.selectors["next_page"] != NEXT_PAGE_LINKS:
             found = (response.urljoin(h) for h in response.xpath(NEXT_PAGE_LINKS).getall())
@@ -211,6 +216,28 @@ class PortalSpider(scrapy.Spider):
         if "pages_missing" not in item.flags:
             item.flags.append("pages_missing")
         yield item
+
+    def page_failed(self, failure: Failure) -> None:
+        """A list or article page that could not be fetched: logged, counted
+        (``failed/<reason>``) and signalled (govnews.signals.page_failed) so the crawl state
+        fetches it again next run. Pages skipped on purpose (robots.txt) are no failure."""
+        request = failure.request
+        url = (request.meta.get("redirect_urls") or [request.url])[0]
+        if failure.check(HttpError):  # a subclass of IgnoreRequest: check it first
+            reason = f"http_{failure.value.response.status}"
+        elif failure.check(IgnoreRequest):
+            if "robots.txt" not in str(failure.value):  # e.g. a redirect off the portal's hosts
+                self.logger.warning("%s: %s %s not fetched: %s", self.portal.name, request.meta.get(PAGE_KIND),
+                                    url, failure.value)
+                self.crawler.stats.inc_value("failed/ignored")
+            return
+        else:
+            reason = failure.type.__name__
+        self.crawler.stats.inc_value("failed/count")
+        self.crawler.stats.inc_value(f"failed/{reason}")
+        self.logger.warning("%s: %s %s failed (%s); it is fetched again next run", self.portal.name,
+                            request.meta.get(PAGE_KIND), url, reason)
+        self.crawler.signals.send_catch_log(govnews_signals.page_failed, url=self.canonical_url(url), reason=reason, spider=self)
 
     def fallback(self, part: str, found: Any) -> Any:
         """Count (stat ``extract/fallback/<part>``) and return what a generic finder found."""

@@ -59,6 +59,8 @@ class Command(BaseRunSpiderCommand):
                 # Above "cmdline": crawl() merges the command's own settings in at that level.
                 crawler.settings.set("JOBDIR", str(Path(jobdir) / portal.name),
                                      priority=SETTINGS_PRIORITIES["cmdline"] + 1)
+            if len(portals) > 1:  # Scrapy's log_count/* count every crawler's lines
+                crawler.settings.set("STATS_LOG_COUNTS", False, priority=SETTINGS_PRIORITIES["cmdline"] + 1)
             crawler.signals.connect(export, signal=signals.item_scraped)
             self.crawler_process.crawl(crawler, portal=portal, **opts.spargs)
             crawlers.append((portal.name, crawler))
@@ -74,14 +76,15 @@ class Command(BaseRunSpiderCommand):
 
 
 def summary_line(portal: str, stats: dict) -> str:
-    """``portal: pages=N articles=N dropped=N errors=N`` for a user's terminal."""
-    errors = (
-        stats.get("log_count/ERROR", 0)
-        + stats.get("replay/miss", 0)
-        + stats.get("downloader/exception_count", 0)
-    )
+    """``portal: pages=N articles=N dropped=N failed=N errors=N`` for a user's terminal.
+
+    ``failed``: list and article pages that could not be fetched or read (fetched again
+    next run); ``errors``: exceptions in the crawler's own code and saved pages missing
+    from a replay archive. Both come from this portal's own stats: Scrapy's log counts
+    cover every crawler of the process."""
+    errors = stats.get("spider_exceptions/count", 0) + stats.get("replay/miss", 0)
     return (
         f"{portal}: pages={stats.get('downloader/response_count', 0)}"
         f" articles={stats.get('item_scraped_count', 0)}"
-        f" dropped={stats.get('item_dropped_count', 0)} errors={errors}"
+        f" dropped={stats.get('item_dropped_count', 0)} failed={stats.get('failed/count', 0)} errors={errors}"
     )

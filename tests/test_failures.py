@@ -1,0 +1,122 @@
+"""Pages that fail are fetched again on the next run; nothing already crawled is lost.
+
+Each test crawls a copy of the whrx archive (list page 1 and 2, seven articles) where one
+article of list page 2 misbehaves, then repairs it (or not) and crawls again with the same
+crawl state, as a scheduled crawl would.
+"""
+
+import contextlib
+import json
+import shutil
+import sqlite3
+
+import pytest
+
+from tests.archives import FIXTURES
+from tests.crawling import crawlall
+from tests.test_crawl import article_urls
+
+BASE = "http://www.whrx.net/a/guoneixinwen/hubeixinwen/"
+ON_PAGE_TWO = BASE + "2020/0410/31288.html"
+LIST_TWO = BASE + "list_12_2.html"
+
+
+@pytest.fixture
+def archive(tmp_path):
+    folder = tmp_path / "archive" / "whrx"
+    shutil.copytree(FIXTURES / "whrx", folder)
+    return folder
+
+
+def answer(archive, url, **entry):
+    """Make the archive answer ``url`` with ``entry`` (status, headers, file) instead."""
+    path = archive / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    responses = [r for r in manifest["responses"] if r["url"] != url]
+    manifest["responses"] = responses + [{"url": url, **entry}]
+    path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+
+
+def repair(archive):
+    shutil.copy(FIXTURES / "whrx" / "manifest.json", archive / "manifest.json")
+
+
+def crawl(tmp_path, archive, *args):
+    return crawlall(tmp_path, "-a", "portals=whrx", *args, replay=str(archive))
+
+
+def failures(tmp_path):
+    with contextlib.closing(sqlite3.connect(tmp_path / "state" / "crawl.sqlite3")) as db:
+        return db.execute("SELECT url, reason, attempts FROM failures").fetchall()
+
+
+def test_an_article_that_failed_past_list_page_one_is_fetched_again_next_run(tmp_path, archive):
+    answer(archive, ON_PAGE_TWO, status=500, headers={"Content-Type": "text/html"})
+    first = crawl(tmp_path, archive)
+    assert sorted(i["url"] for i in first.items) == sorted(set(article_urls("whrx")) - {ON_PAGE_TWO})
+    assert first.stats["whrx"]["failed/http_500"] == 1 and first.stats["whrx"]["retry/count"] == 3
+    assert "whrx: pages=" in first.output and "failed=1" in first.output
+    assert failures(tmp_path) == [(ON_PAGE_TWO, "http_500", 1)]
+
+    repair(archive)
+    second = crawl(tmp_path, archive)
+    assert [i["url"] for i in second.items] == [ON_PAGE_TWO]  # and nothing emitted twice
+    stats = second.stats["whrx"]
+    # robots.txt, list page 1 (all known, but the last crawl was not complete), list page 2, the article
+    assert stats["downloader/request_count"] == 4 and "incremental/stopped" not in stats
+    assert failures(tmp_path) == []
+
+    third = crawl(tmp_path, archive)  # complete again: back to list page 1 only
+    assert third.items == [] and third.stats["whrx"]["incremental/stopped"] == 1
+    assert third.stats["whrx"]["downloader/request_count"] == 2
+
+
+def test_a_list_page_that_failed_is_fetched_again_with_its_articles(tmp_path, archive):
+    answer(archive, LIST_TWO, status=503, headers={"Content-Type": "text/html"})
+    first = crawl(tmp_path, archive)
+    assert len(first.items) == 4 and first.stats["whrx"]["failed/http_503"] == 1
+    repair(archive)
+    second = crawl(tmp_path, archive)
+    assert len(second.items) == 3 and failures(tmp_path) == []
+    assert len(first.items) + len(second.items) == len(article_urls("whrx"))
+
+
+def test_an_article_page_without_an_article_is_a_failure_too(tmp_path, archive):
+    """An anti-bot or error page served with 200 is dropped, and fetched again next run."""
+    (archive / "pages" / "challenge.html").write_text(
+        "<html><head><script>window.location.href='/?t=1'</script></head><body></body></html>")
+    answer(archive, ON_PAGE_TWO, status=200, file="pages/challenge.html",
+           headers={"Content-Type": "text/html; charset=utf-8"})
+    first = crawl(tmp_path, archive)
+    assert len(first.items) == 6 and first.stats["whrx"]["validate/no_title"] == 1
+    assert failures(tmp_path) == [(ON_PAGE_TWO, "invalid:no_title,no_body", 1)]
+    repair(archive)
+    assert [i["url"] for i in crawl(tmp_path, archive).items] == [ON_PAGE_TWO]
+
+
+def test_a_page_that_keeps_failing_is_given_up_on_so_runs_stay_cheap(tmp_path, archive):
+    answer(archive, ON_PAGE_TWO, status=404, headers={"Content-Type": "text/html"})
+    attempts = ("-s", "FAILED_PAGE_ATTEMPTS=2")
+    first = crawl(tmp_path, archive, *attempts)
+    second = crawl(tmp_path, archive, *attempts)  # pages on to list page 2, fails again: given up
+    assert len(first.items) == 6 and second.items == []
+    assert second.stats["whrx"]["failed/given_up"] == 1 and "incremental/stopped" not in second.stats["whrx"]
+    third = crawl(tmp_path, archive, *attempts)  # complete: list page 1 only
+    assert third.stats["whrx"]["downloader/request_count"] == 2
+    assert failures(tmp_path) == [(ON_PAGE_TWO, "http_404", 2)]
+
+
+def test_a_redirect_loop_is_a_failed_page_not_a_silent_loss(tmp_path, archive):
+    answer(archive, ON_PAGE_TWO, status=302, headers={"Location": ON_PAGE_TWO + "?r=1"})
+    answer(archive, ON_PAGE_TWO + "?r=1", status=302, headers={"Location": ON_PAGE_TWO})
+    first = crawl(tmp_path, archive)
+    assert len(first.items) == 6 and first.stats["whrx"]["failed/redirect_loop"] == 1
+    assert "redirects to" in first.output and "failed=1" in first.output
+    assert failures(tmp_path) == [(ON_PAGE_TWO, "redirect_loop", 1)]
+
+
+def test_log_counts_are_left_out_of_per_portal_stats_when_portals_share_a_process(tmp_path):
+    shared = crawlall(tmp_path / "two", "-a", "portals=whrx,gjdb")
+    alone = crawlall(tmp_path / "one", "-a", "portals=whrx")
+    assert not any(key.startswith("log_count/") for key in shared.stats["whrx"])
+    assert alone.stats["whrx"]["log_count/INFO"] > 0
