@@ -227,6 +227,16 @@ def find_date(text: str | None, url: str | None = None, *, now: datetime | None 
     return next((f for f in chosen if not f.problem), chosen[0] if chosen else None)
 
 
+def labelled_date(text: str, *, now: datetime | None = None) -> FoundDate | None:
+    """The first valid date of ``text`` behind a publish or update label (发布时间：…,
+    时间：…), as source ``footer``; None when there is none."""
+    for tier in ("publish", "update"):
+        for found_tier, found in text_dates(text, now=now):
+            if found_tier == tier and not found.problem:
+                return replace(found, source="footer")
+    return None
+
+
 def parse_date(text: str | None, url: str | None = None, *,
                now: datetime | None = None) -> tuple[str | None, str | None]:
     """``("2020-02-26T00:00:00+08:00", "day")`` from a meta text or URL, or ``(None, None)``.
@@ -244,7 +254,8 @@ class DatePipeline:
     """Fill ``published_at``, ``date_precision`` and ``published_at_raw``; count where from.
 
     Sources, most trusted first: a date the spider set (``dates/from_item``), the page's
-    meta line (``dates/from_meta``), its head metas such as ``PubDate``
+    meta line (``dates/from_meta``), a labelled meta line found inside the body
+    (``dates/from_footer``), its head metas such as ``PubDate``
     (``dates/from_head``), the URL (``dates/from_url``). Also ``dates/missing`` (flag
     ``date_missing``) and ``dates/rejected`` (flag ``date_rejected``) when the date a page
     states cannot be right; such an item may still get a date from the URL, or go without.
@@ -273,10 +284,13 @@ class DatePipeline:
             rejected = True
 
         meta = find_date(item.raw.get("meta_text"))
+        # Meta lines the noise stage took out of the body (a loose page keeps its 来源|时间
+        # line among the paragraphs): only a labelled date there, never a bare one.
+        footer = labelled_date("\n".join(item.raw.get("footer_lines") or []))
         head = find_date(item.raw.get("head_date"))
         head = replace(head, source="head") if head else None
         from_url = find_date(None, item.url)
-        found = next((f for f in (meta, head, from_url) if f and not f.problem), meta or head or from_url)
+        found = next((f for f in (meta, footer, head, from_url) if f and not f.problem), meta or head or from_url)
         if found and not found.problem:
             item.published_at, item.date_precision, item.published_at_raw = found.iso, found.precision, found.raw
             self.stats.inc_value(f"dates/from_{found.source}")

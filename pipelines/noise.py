@@ -89,7 +89,7 @@ LINE_RULES: dict[str, re.Pattern[str]] = {
     # What a loose body container (the generic finder's) may take in above the text.
     "breadcrumb": re.compile(
         r"^(您现在的位置|你现在的位置|现在的位置|您所在的位置|您的位置|你的位置|当前位置|当前的位置|所在位置)\s*:"
-        r"|^(首页|主页|网站首页)\s*(>|>>|»|›)"),
+        r"|^(首页|主页|网站首页)\s*(>|>>|»|›|/)"),
     # A machine timestamp alone on a line is a page-render clock (2024-07-08 15:44:44,
     # 今天是2026年11月24日 星期二); a document's own signature date (2022年9月16日) has no
     # time and stays.
@@ -125,6 +125,8 @@ _META_LINE = re.compile(
     r"^(?=.{0,150}$)(?:[^:]{0,40}?(?:来源|來源|作者|发布时间|發布時間|时间|時間|日期|浏览次数|點擊|点击数|字体|字體)\s*:){2,}"
     r"|^(?:发布时间|發布時間|发布日期|时间|時間|日期)\s*:\s*\d{4}.{0,60}$"
 )
+#: At most this many lines above a meta line inside a body are taken for the page header.
+HEADER_LINES = 5
 _CENTERED_STYLE = re.compile(r"text-align\s*:\s*center", re.I)
 _SENTENCE_END = re.compile(r"[。！？!?；;…]”?$")
 
@@ -137,10 +139,14 @@ BLOCK_TAGS = {
 }
 
 
+#: A list bullet a text copy of a page keeps in front of a line (• 关键词浏览:).
+_BULLET = re.compile(r"^[•·●◆◇■□▪▫►]\s*")
+
+
 def line_key(line: str) -> str:
     """What rules match against: width-folded, mirror pinyin removed, Traditional converted
     (a mirror's 【字體：大 中 小】 is a font switch too), spaces trimmed."""
-    return normalize_text(line.replace("\xa0", " ")).strip()
+    return _BULLET.sub("", normalize_text(line.replace("\xa0", " ")).strip())
 
 
 @dataclass
@@ -366,6 +372,12 @@ def clean_body(
         if _META_LINE.match(key):
             footer.append(text)  # its 来源/作者 still reach their fields
             rules["meta_line"] = rules.get("meta_line", 0) + 1
+            if len(paragraphs) <= HEADER_LINES and not any("。" in p for p in paragraphs):
+                # Lines above the meta line that are no sentences are the page's header
+                # (location bar, headline, subtitle) a loose body container took in.
+                if paragraphs:
+                    rules["above_meta"] = rules.get("above_meta", 0) + len(paragraphs)
+                paragraphs.clear()
             continue
         rule = _drop_rule(key, drop_lines)
         if rule is None and title_key and key == title_key:

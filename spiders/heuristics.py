@@ -58,7 +58,7 @@ _TITLE_CLASS = re.compile(r"title|biaoti|headline|(^|[-_\s])(tit|bt)([-_\s]|$)",
 #: Class/id tokens of lists of titles (titlelist, title_list): many headlines, none the page's.
 _TITLE_LIST_CLASS = re.compile(r"(title|tit|bt)[-_]?(list|lb)|list", re.I)
 _SUBTITLE_CLASS = re.compile(r"sub-?title|subtit|fbt|fu-?title|vice", re.I)
-_WINDOW_SPLIT = re.compile(r"\s*(?:[-_|—–]|::)\s*")
+_WINDOW_SPLIT = re.compile(r"\s*(?:[-_|–]|::)\s*")  # not —: 同心抗疫——“…”
 #: Head metas that give the publish time (government-site standard, Open Graph, CMS habits).
 _HEAD_DATE_NAMES = ("PubDate", "pubdate", "publishdate", "PublishDate", "firstpublishedtime",
                     "article:published_time", "og:release_date")
@@ -168,6 +168,11 @@ def _depth(element: Any) -> int:
     return sum(1 for _ in element.iterancestors())
 
 
+#: Punctuation inside a sentence; a location bar or a headline long enough to pass for a
+#: paragraph has none, so the meta-line scan goes on past it.
+_PROSE = re.compile(r"[，。；,;]")
+
+
 def find_meta(page: Selector, body: Selector | None) -> str:
     """Meta-line texts above the article text: short elements holding labels (来源：…)
     or starting with a date (2020-02-21 09:21).
@@ -188,8 +193,8 @@ def find_meta(page: Selector, body: Selector | None) -> str:
         own = own_prose(element)
         labelled = is_meta_line(own)
         if not labelled and body_root is not None and len(_SPACES.sub("", own)) >= MIN_PARAGRAPH \
-                and _within(element, body_root):
-            break
+                and _PROSE.search(own) and _within(element, body_root):
+            break  # the first sentence of the article: no meta line below it
         if labelled:
             text = text_of(element)
             if len(text) <= 200 and not any(text in line for line in lines):

@@ -216,10 +216,11 @@ def test_parsing_is_idempotent(when, precision):
 # --- pipeline -----------------------------------------------------------------------------
 
 
-def run(meta_text=None, url="https://cqmjsw.gov.cn/news/9253.html", **fields):
+def run(meta_text=None, url="https://cqmjsw.gov.cn/news/9253.html", raw_footer=(), **fields):
     crawler = get_crawler()
     pipeline = DatePipeline.from_crawler(crawler)
-    item = Article(url=url, portal="x", template="party_cms", raw={"meta_text": meta_text}, **fields)
+    item = Article(url=url, portal="x", template="party_cms",
+                   raw={"meta_text": meta_text, "footer_lines": list(raw_footer)}, **fields)
     item = pipeline.process_item(item)
     stats = {k: v for k, v in crawler.stats.get_stats().items() if k.startswith("dates/")}
     return item, stats
@@ -318,3 +319,11 @@ def test_pipeline_uses_the_head_metas_after_the_meta_line_and_before_the_url():
     assert pipeline.process_item(both).date_precision == "second"
     assert crawler.stats.get_value("dates/from_head") == 1
     assert crawler.stats.get_value("dates/from_meta") == 1
+
+
+def test_a_labelled_meta_line_found_inside_the_body_dates_the_article():
+    item, stats = run(None, url="https://cqmjsw.gov.cn/news/9253.html",
+                      raw_footer=["来源:市委会宣传处|作者:市委会宣传处|时间:2022-11-24 22:29:38", "2024-07-08 15:44:44"])
+    assert (item.published_at, stats) == ("2022-11-24T22:29:38+08:00", {"dates/from_footer": 1})
+    item, stats = run(None, url="https://cqmjsw.gov.cn/news/9253.html", raw_footer=["2024-07-08 15:44:44"])
+    assert item.published_at is None  # a bare date there may be anything

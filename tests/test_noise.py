@@ -219,3 +219,17 @@ def test_a_centred_line_under_a_photo_is_its_caption_even_as_a_sentence():
                    '<p><img src="/b.jpg"></p><p>这是紧跟照片的正文段落。</p>')
     assert [image["caption"] for image in cleaned.images] == ["培训结束后，学员们进行了分组考核。", None]
     assert cleaned.paragraphs == ["正文第一段。", "这是紧跟照片的正文段落。"]
+
+
+def test_the_page_header_above_a_meta_line_in_a_loose_body_goes():
+    cleaned = body("<p>首页/新闻浏览/市委会要闻</p><p>标题——副题</p><p>来源:市委会|作者:某人|时间:2022-11-24</p>"
+                   "<p>正文第一段,写得很长。</p>")
+    assert cleaned.paragraphs == ["正文第一段,写得很长。"]
+    assert (cleaned.rules["breadcrumb"], cleaned.rules["above_meta"]) == (1, 1)
+    # a meta line after the text ends nothing: the text above it is prose
+    cleaned = body("<p>正文第一段。</p><p>来源:市委会|作者:某人</p><p>正文第二段。</p>")
+    assert cleaned.paragraphs == ["正文第一段。", "正文第二段。"]
+
+
+def test_a_bullet_a_text_copy_kept_does_not_hide_a_rule():
+    assert line_rule("• 分享到:") == "share" and stop_rule("• 关键词浏览:") == "keywords"

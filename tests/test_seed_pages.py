@@ -7,7 +7,10 @@ captions (they go to ``images``) and lines repeating the title, each normalized 
 the script stage normalizes (which for the Traditional mirror means Simplified).
 """
 
+import html
 import json
+import re
+import shutil
 from pathlib import Path
 
 import jsonschema
@@ -18,6 +21,7 @@ from govnews.extract import item_from_page, make_crawler, run_pipelines
 from govnews.items import EXPORT_FIELDS
 from pipelines.script import normalize_text
 from tests.archives import FIXTURES, seed_entry
+from tests.crawling import ROOT
 from tests.pagetext import fold_width, squash
 from tests.seeds import article_lines
 
@@ -130,4 +134,36 @@ NOISE = ["登录", "验证", "刷新", "加载中", "分享", "扫一扫", "Scan
 
 def test_no_seed_body_carries_page_noise(seed):
     _, _, _, item = seed
+    assert [word for word in NOISE if word in item.body] == []
+
+
+def bare_page(portal: str, title: str, encoding: str) -> bytes:
+    """The seed document as a page with no markup to go by: every line a paragraph of one
+    ``<div>`` (list items the text dump shows with a bullet as ``<li>``), the headline and a
+    site name in the window title."""
+    lines = [line.strip() for line in (FIXTURES / portal / "seed.txt").read_text(encoding="utf-8").splitlines()]
+    blocks = "".join(f"<li>{html.escape(line[1:].strip())}</li>" if line.startswith("•")
+                     else f"<p>{html.escape(line)}</p>" for line in lines if line)
+    page = (f"<html><head><meta charset='{encoding}'><title>{html.escape(title)} - 网站</title></head>"
+            f"<body><div>{blocks}</div></body></html>")
+    return page.encode(encoding)
+
+
+@pytest.mark.parametrize("portal", list(SEEDS))
+def test_the_seed_text_with_no_markup_to_go_by_still_gives_the_article(portal, tmp_path):
+    """The worst case of a redesign: no selector matches and the page has no structure."""
+    spec = SEEDS[portal]
+    for toml in (ROOT / "portals").glob("*.toml"):
+        bare = re.sub(r"\n\[selectors\].*?(?=\n\[|\Z)", "\n", toml.read_text(encoding="utf-8"), flags=re.S)
+        (tmp_path / toml.name).write_text(bare, encoding="utf-8")
+        shutil.copy(ROOT / "seeds" / f"{toml.stem}.txt", tmp_path)
+    crawler = make_crawler(portal, {"PORTALS_DIR": str(tmp_path)})
+    encoding = crawler.spider.portal.encoding or "utf-8"
+    raw = item_from_page(crawler, seed_entry(portal)["url"], bare_page(portal, spec["title"], encoding), encoding)
+    item = run_pipelines(crawler, raw)
+    assert item.title == spec["title"]
+    # No photos on such a page, so their captions stay lines of the text.
+    assert item.body.split("\n\n") == [normalize_text(line) for line in article_lines(portal)
+                                         if normalize_text(line) != spec["title"]]
+    assert (item.published_at, item.source) == (spec["published_at"], spec["source"])
     assert [word for word in NOISE if word in item.body] == []
