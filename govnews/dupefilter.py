@@ -10,7 +10,6 @@ doing the rest of its job (the pending request queue and spider state on a clean
 
 from __future__ import annotations
 
-import logging
 from typing import Self
 
 from scrapy import Request
@@ -18,8 +17,6 @@ from scrapy.crawler import Crawler
 from scrapy.dupefilters import RFPDupeFilter
 
 from govnews import signals as govnews_signals
-
-logger = logging.getLogger(__name__)
 
 
 class RunDupeFilter(RFPDupeFilter):
@@ -33,16 +30,14 @@ class RunDupeFilter(RFPDupeFilter):
         return dupefilter
 
     def request_seen(self, request: Request) -> bool:
-        """As Scrapy's; a redirect to a page this run already fetched (a redirect loop, or
-        an article sent elsewhere) would lose its page silently: it is a failed page."""
+        """As Scrapy's; a redirect loop (a page redirecting back to one it came through)
+        would lose its page silently: it is a failed page. A redirect to a page fetched
+        through another link lost nothing."""
         seen = super().request_seen(request)
-        if seen and request.meta.get("redirect_urls") and self.crawler is not None:
-            origin = request.meta["redirect_urls"][0]
-            spider = self.crawler.spider
-            self.crawler.stats.inc_value("failed/count")
-            self.crawler.stats.inc_value("failed/redirect_loop")
-            logger.warning("%s redirects to %s, a page already fetched in this run (a redirect loop?)",
-                           origin, request.url)
-            self.crawler.signals.send_catch_log(
-                govnews_signals.page_failed, url=spider.canonical_url(origin), reason="redirect_loop", spider=spider)
+        hops = request.meta.get("redirect_urls") or []
+        if seen and hops and self.crawler is not None:
+            canonical = self.crawler.spider.canonical_url
+            if canonical(request.url) in {canonical(hop) for hop in hops}:
+                govnews_signals.report_page_failed(
+                    self.crawler, hops[0], "redirect_loop", f"{hops[0]} redirects in a loop (through {request.url})")
         return seen

@@ -12,18 +12,17 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.http import HtmlResponse, Request, Response
-from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.python.failure import Failure
 from scrapy.settings import Settings
 from scrapy.spiderloader import get_spider_loader
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.project import get_project_settings
+from twisted.python.failure import Failure
 
 from govnews.items import Article
 from govnews.replay import ReplayArchive
 from portals import load_configured_portal
 from spiders.base import PortalSpider
-
 
 #: Stages a single page skips: one page is a duplicate of nothing, and examining it must
 #: not read or write the user's crawl state.

@@ -30,7 +30,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from govnews import signals as govnews_signals
-from govnews.state import StateStore
+from govnews.state import StateStore, utc_now
 from pipelines.validate import InvalidArticle
 from spiders.base import PAGE_KIND
 
@@ -45,6 +45,7 @@ class IncrementalMiddleware:
         self.refresh_days = refresh_days
         self.attempts = attempts
         self.crawl_id: int | None = None
+        self.started = ""
         #: When the last crawl of this portal that ran to its end finished (None: never).
         self.complete_until: str | None = None
 
@@ -123,8 +124,11 @@ class IncrementalMiddleware:
     def spider_opened(self, spider: Spider) -> None:
         self.complete_until = self.store.last_finished(spider.portal.name)
         self.crawl_id = self.store.begin_crawl(spider.portal.name)
+        self.started = utc_now()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        if reason == "finished":
+            self.store.age_failures(spider.portal.name, self.started)
         failed = self.store.open_failures(spider.portal.name, self.attempts)
         if reason == "finished" and self.crawl_id is not None and not failed:
             self.store.finish_crawl(self.crawl_id)

@@ -69,7 +69,7 @@ STATS_FILE = "output/stats.json"
 # Scrapy's log_count/* in STATS_FILE; crawlall turns it off when it runs several portals
 # (the counts cover the whole process).
 STATS_LOG_COUNTS = True
-EXTENSIONS = {"govnews.statsfile.StatsFile": 500}
+EXTENSIONS = {"govnews.statsfile.StatsFile": 500, "govnews.itemerrors.ItemErrorStats": 500}
 
 FEEDS = {}
 # Local feed files flushed per item: a killed crawl keeps every item the state recorded.

@@ -169,6 +169,7 @@ class StateStore:
         """Note that article ``url`` was met again, unchanged."""
         with self.transaction() as db:
             db.execute("UPDATE articles SET last_seen = ? WHERE url = ?", (utc_now(), url))
+            db.execute("DELETE FROM failures WHERE url = ?", (url,))
 
     def find_hash(self, content_hash: str, exclude: str | None = None) -> str | None:
         """Canonical URL of the earliest article with this body hash, other than ``exclude``."""
@@ -196,6 +197,14 @@ class StateStore:
         """Page ``url`` was read this time."""
         with self.transaction() as db:
             db.execute("DELETE FROM failures WHERE url = ?", (url,))
+
+    def age_failures(self, portal: str, since: str) -> None:
+        """Count a run against every failed page of ``portal`` this run did not reach (no
+        longer linked, or behind a list that stopped early): such pages are given up on
+        after as many runs as pages that keep failing."""
+        with self.transaction() as db:
+            db.execute("UPDATE failures SET attempts = attempts + 1 WHERE portal = ? AND last_failed < ?",
+                       (portal, since))
 
     def open_failures(self, portal: str, max_attempts: int) -> list[str]:
         """Pages of ``portal`` that failed and are still to be tried again, oldest first."""

@@ -57,7 +57,8 @@ _OFFSET = re.compile(r"Z|(?P<sign>[+-])(?P<oh>[0-9]{2}):?(?P<om>[0-9]{2})(?![0-9
 # The label just before a date decides how far it is trusted (see _TIERS). Labels of other
 # times (活动时间, 截止日期, the render clock's 当前时间) are never a publish date.
 _LABEL = re.compile(
-    r"(?:(?:(?P<publish>发布|發布|發佈|发表|發表|发稿|發稿|发文|刊发|刊登|上传|上傳|录入|錄入|公开|公開|公布|出版|见报|刊出)"
+    r"(?:(?:(?P<publish>发布|發布|發佈|发表|發表|发稿|發稿|发文|發文|刊发|刊發|刊登|上传|上傳|录入|錄入|公开|公開"
+    r"|公布|公佈|出版|见报|見報|刊出)"
     r"|(?P<update>更新|修改|修订|修訂)"
     r"|(?P<other>当前|當前|现在|現在|今天|今日|访问|訪問|登录|登錄|活动|活動|会议|會議|报名|報名|截止|截至"
     r"|开始|開始|结束|結束|举办|舉辦|成文|施行|生效|实施|實施|印发|印發|打印|下载|下載))\s*"

@@ -61,7 +61,7 @@ _DATELINE = re.compile(r"^\s*\S{0,24}?[讯訊電电]\s*[(（]\s*([^()（）]{1,4
 _SOURCE_DATELINE = re.compile(
     r"\s*(?:\d{1,2}月\d{1,2}日[电電讯訊](?:\s*[(（][^()（）]{0,40}[)）])?|[电電讯訊]\s*[(（][^()（）]{0,40}[)）])$")
 #: Reporters credited after a source: ``成都日报 记者 张三 实习生 李四``.
-_SOURCE_CREDITS = re.compile(rf"\s+{_ROLE}.*$")
+_SOURCE_CREDITS = re.compile(rf"\s+{_ROLE}\s*[\u4e00-\u9fff·]{{2,4}}(\s.*)?$")  # not 人民日报 编辑部
 #: An edition after a paper's name: ``(2023年06月18日 01 版)``, ``（第01版）``.
 _SOURCE_EDITION = re.compile(r"\s*[(（][^()（）]*(\d{4}\s*年|\d{4}-\d{1,2}-\d{1,2}|\d+\s*版)[^()（）]*[)）]$")
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|»|›|→|＞|/|\\|->)\s*")

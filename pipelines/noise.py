@@ -117,13 +117,13 @@ _FOOTER_META = re.compile(rf"^[(（【\[]?\s*({'|'.join(_FOOTER_LABELS)})\s*[:�
 #: A reporter's byline closing an article: ``兰州日报社全媒体记者 华晓婧``, ``□本报记者 颜 娜``.
 #: The words before 记者 must name a newsroom (…社/报/台/网), so ``他对记者说`` is prose.
 _BYLINE = re.compile(
-    r"^[□■◎]?\s*(?:[^\s,，。:：]{0,14}?(?:社|报|報|台|网|網|站|中心))?\s*(?:全媒体|全媒體|本报|本報|见习|見習|特约|特約)?"
-    r"(?:记者|記者)\s*(?P<names>[\u4e00-\u9fff·]{1,4}(?:[\s、]+[\u4e00-\u9fff·]{1,4}){0,5})$"
+    r"^[□■◎]?\s*(?:[^\s,，。:：]{0,14}?(?:社|报|台|网|站|中心))?\s*(?:全媒体|本报|见习|特约)?"
+    r"记者\s*(?P<names>[\u4e00-\u9fff·]{1,4}(?:[\s、]+[\u4e00-\u9fff·]{1,4}){0,5})$"
 )
 #: A page's meta line (来源:X 发布时间:Y, or a labelled date alone): meta, not text.
 _META_LINE = re.compile(
-    r"^(?=.{0,150}$)(?:[^:]{0,40}?(?:来源|來源|作者|发布时间|發布時間|时间|時間|日期|浏览次数|點擊|点击数|字体|字體)\s*:){2,}"
-    r"|^(?:发布时间|發布時間|发布日期|时间|時間|日期)\s*:\s*\d{4}.{0,60}$"
+    r"^(?=.{0,150}$)(?:[^:]{0,40}?(?:来源|作者|发布时间|时间|日期|浏览次数|点击数|点击|字体)\s*:){2,}"
+    r"|^(?:发布时间|发布日期|时间|日期)\s*:\s*\d{4}.{0,60}$"
 )
 #: At most this many lines above a meta line inside a body are taken for the page header.
 HEADER_LINES = 5
@@ -274,6 +274,7 @@ def _remove_keep_tail(node: Any) -> None:
 
 _CELL_TAGS = {"td", "th"}
 CELL_SEPARATOR = " | "
+_CELL_MARK = "\x1f"  # between cells until the row is written: a cell may hold a | of its own
 
 
 def blocks_of(root: Any, base_url: str) -> list[Block]:
@@ -285,8 +286,8 @@ def blocks_of(root: Any, base_url: str) -> list[Block]:
 
     def flush() -> None:
         text = _SPACES.sub(" ", "".join(line)).strip()
-        if CELL_SEPARATOR in line:  # empty cells leave separators with nothing between
-            text = CELL_SEPARATOR.join(cell for cell in (c.strip() for c in text.split(CELL_SEPARATOR.strip())) if cell)
+        if _CELL_MARK in text:  # empty cells leave marks with nothing between
+            text = CELL_SEPARATOR.join(cell for cell in (c.strip() for c in text.split(_CELL_MARK)) if cell)
         line.clear()
         if text:
             blocks.append(Block(text=text, centered=centered[-1]))
@@ -298,7 +299,7 @@ def blocks_of(root: Any, base_url: str) -> list[Block]:
             # A data table's row reads as one line, cells apart: "志书出版 | 12部".
             block = False
             if "".join(line).strip():
-                line.append(CELL_SEPARATOR)
+                line.append(_CELL_MARK)
         if block:
             flush()
             centered.append(_is_centered(node) or centered[-1])
@@ -353,6 +354,7 @@ def clean_body(
     footer: list[str] = []
     stopped = False
     after_image = False
+    header: int | None = None  # lines above the first meta line, when they are no sentences
     for block in blocks_of(root, base_url):
         if block.src:
             alt_key = line_key(block.alt or "")
@@ -372,18 +374,15 @@ def clean_body(
         if _META_LINE.match(key):
             footer.append(text)  # its 来源/作者 still reach their fields
             rules["meta_line"] = rules.get("meta_line", 0) + 1
-            if len(paragraphs) <= HEADER_LINES and not any("。" in p for p in paragraphs):
-                # Lines above the meta line that are no sentences are the page's header
-                # (location bar, headline, subtitle) a loose body container took in.
-                if paragraphs:
-                    rules["above_meta"] = rules.get("above_meta", 0) + len(paragraphs)
-                paragraphs.clear()
+            if header is None and len(paragraphs) <= HEADER_LINES and not any("。" in p for p in paragraphs):
+                header = len(paragraphs)  # the page's header, if text follows the meta line
             continue
         rule = _drop_rule(key, drop_lines)
         if rule is None and title_key and key == title_key:
             rule = "title_repeat"
-        if rule == "wechat_prompt" and after_image and "二维码" in key:
+        if rule == "wechat_prompt" and after_image and images and "二维码" in key:
             images.pop()  # the image this prompt asks to scan is a QR code, not a photo
+            after_image = False
         if rule:
             rules[rule] = rules.get(rule, 0) + 1
             continue
@@ -393,6 +392,11 @@ def clean_body(
             continue
         after_image = False
         paragraphs.append(text)
+    if header and len(paragraphs) > header:
+        # Lines above a meta line, with the text below it, are the page's header (location
+        # bar, headline, subtitle) a loose body container took in.
+        rules["above_meta"] = rules.get("above_meta", 0) + header
+        del paragraphs[:header]
     # Trailing 作者/责任编辑 lines and a reporter's byline are meta, not text: move them to
     # the footer (a byline as 记者:<names>, which the meta stage reads).
     while paragraphs:

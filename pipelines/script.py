@@ -58,7 +58,7 @@ _SYLLABLE = re.compile(
 _ANNOTATION = re.compile(f"(?<=[{HAN}?^])[(（]([{_PINYIN_LETTERS}]{{1,6}}) ?[)）]")
 #: What a re-encoding leaves of an annotation when it lost the character and the opening
 #: parenthesis: ``我?guī)ь^`` (我带头), ``重?fù)?dān)`` (重担).  Toned syllables only.
-_ORPHAN = re.compile(f"(?<=\\?)([{_PINYIN_LETTERS}]{{1,6}}) ?\\)")
+_ORPHAN = re.compile(f"(?<=\\?)([{_PINYIN_LETTERS}]{{1,6}}) ?[)）]")
 
 #: Syllabic nasals: toneless they are units or letters ((m), (n)), not a mirror's pinyin.
 _NASALS = {"m", "n", "ng", "hm", "hng"}
@@ -206,13 +206,13 @@ def _one_char_apart(text: str, end: int, start: int) -> bool:
 def strip_pinyin(text: str) -> str:
     """Remove mirror pinyin annotations: ``機(jī)關(guān)`` → ``機關``.
 
-    An annotation is one parenthesised pinyin syllable directly after a Han character and
-    carrying a tone mark (ā á ǎ à … ǖ ǘ ǚ ǜ).  Real parentheses never match: they follow
-    a space or Latin text (``( 张兰)``, ``COVID (jī)``), hold digits, capitals, several
-    words or non-pinyin (``(2023)``, ``世界卫生组织(WHO)``, ``(总第97期)``, ``(café)``).
-    Toneless syllables are stripped after a character t2s converts (``們(men)``,
-    ``於(yu)``: the mirror annotates the characters it converted) or when chained to a
-    stripped annotation one character away; elsewhere (``的(de)``) they are ambiguous.
+    An annotation is one parenthesised pinyin syllable (toned or not) directly after a
+    character a Simplified→Traditional conversion writes (機, 們, 於, 著): a mirror annotates
+    exactly the characters it converted. After any other character it is stripped only
+    when chained to a stripped one, one character away; elsewhere it is the author's
+    (``犍(qián)为``, ``的(de)``, a unit ``長(m)``) and stays. Real parentheses never match:
+    they follow a space or Latin text (``( 张兰)``, ``COVID (jī)``), hold digits, capitals,
+    several words or non-pinyin (``(2023)``, ``世界卫生组织(WHO)``, ``(总第97期)``, ``(café)``).
     A space some mirrors put after each annotation (``會(hui) 變遷``) goes with it.
     Multi-syllable glosses like ``饕餮(tāo tiè)`` are an author's content, not a mirror's,
     and stay.  What a re-encoding left of an annotation whose character became ``?``

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+from lxml.cssselect import CSSSelector
 from parsel import Selector
 
 PORTALS_DIR = Path(__file__).resolve().parent
@@ -193,7 +195,7 @@ def _build(path: Path, data: dict[str, Any], start_urls: tuple[str, ...]) -> Por
     noise = _table(data, "noise", fail)
     drop_selectors = _strings(noise, "drop_selectors", fail)
     for selector in drop_selectors:
-        _check_selector(selector, "[noise] drop_selectors", fail)
+        _check_drop_selector(selector, fail)
     drop_lines = _strings(noise, "drop_lines", fail)
     for pattern in drop_lines:
         _compile(pattern, "[noise] drop_lines", fail)
@@ -248,6 +250,15 @@ def _check_selector(selector: str, where: str, fail) -> None:
         probe.xpath(selector) if selector.startswith(("/", "(")) else probe.css(selector)
     except Exception as exc:  # parsel raises ValueError for XPath, cssselect its own errors
         raise fail(f"{where}: bad selector {selector!r}: {exc}") from exc
+
+
+def _check_drop_selector(selector: str, fail) -> None:
+    """As :func:`_check_selector`, with the lxml the noise stage removes nodes with (it
+    refuses what only parsel accepts, such as ``::text``)."""
+    try:
+        etree.XPath(selector) if selector.startswith(("/", "(")) else CSSSelector(selector)
+    except Exception as exc:
+        raise fail(f"[noise] drop_selectors: bad selector {selector!r}: {exc}") from exc
 
 
 def _compile(pattern: str, where: str, fail) -> re.Pattern[str]:

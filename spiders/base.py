@@ -20,8 +20,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 from w3lib.encoding import html_body_declared_encoding, resolve_encoding
 
-from govnews.items import Article
 from govnews import signals as govnews_signals
+from govnews.items import Article
 from govnews.urls import canonical_url
 from portals import Portal, PortalError, load_configured_portal, load_portal
 from spiders import heuristics
@@ -180,14 +180,20 @@ class PortalSpider(scrapy.Spider):
     def article_or_next_page(self, response: Response, item: Article, stem: tuple[str, str],
                              number: int) -> Iterator[Article | scrapy.Request]:
         """The next page of ``item``'s article when this page links one, else the item."""
-        following = None
-        if number < MAX_ARTICLE_PAGES:
-            following = heuristics.find_next_article_page(response, response.url, *stem, number)
+        following = heuristics.find_next_article_page(response, response.url, *stem, number)
+        if following is not None and number >= MAX_ARTICLE_PAGES:
+            self.crawler.stats.inc_value("extract/article_pages_cut")
+            self.logger.warning("%s: %s has more than %d pages; cut there", self.portal.name, item.url,
+                                MAX_ARTICLE_PAGES)
+            following = None
         if following is None:
             yield item
             return
         url, next_number = following
+        # Never filtered: a page dropped as already seen would lose the pages before it too.
+        # MAX_ARTICLE_PAGES and the rising page number bound the chain.
         yield scrapy.Request(url, callback=self.parse_article_page, errback=self.article_page_failed,
+                             dont_filter=True,
                              meta={PAGE_KIND: "article_page", ARTICLE_IN_PROGRESS: (item, stem, next_number)})
 
     def parse_article_page(self, response: Response) -> Iterator[Article | scrapy.Request]:
@@ -233,11 +239,8 @@ class PortalSpider(scrapy.Spider):
             return
         else:
             reason = failure.type.__name__
-        self.crawler.stats.inc_value("failed/count")
-        self.crawler.stats.inc_value(f"failed/{reason}")
-        self.logger.warning("%s: %s %s failed (%s); it is fetched again next run", self.portal.name,
-                            request.meta.get(PAGE_KIND), url, reason)
-        self.crawler.signals.send_catch_log(govnews_signals.page_failed, url=self.canonical_url(url), reason=reason, spider=self)
+        govnews_signals.report_page_failed(
+            self.crawler, url, reason, f"{request.meta.get(PAGE_KIND)} {url} failed ({reason})")
 
     def fallback(self, part: str, found: Any) -> Any:
         """Count (stat ``extract/fallback/<part>``) and return what a generic finder found."""
@@ -328,7 +331,7 @@ def _href_of(link: scrapy.Selector) -> str | None:
     """Where an ``<a>`` leads: its href, or for a ``javascript:`` one the URL its onclick
     opens; None for mail, fragments and script with no URL."""
     href = (link.attrib.get("href") or "").strip()
-    if href.lower().startswith("javascript:") or not href:
+    if href.lower().startswith("javascript:") or href in ("", "#"):
         found = _SCRIPT_LINK.search(link.attrib.get("onclick", "") + " " + href)
         return found.group(1).strip() if found else None
     return _usable_href(href)

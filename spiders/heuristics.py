@@ -50,15 +50,15 @@ _CRUMB_CLASS = re.compile(r"crumb|bread|position|location|place|weizhi|dqwz|mian
 #: Class/id tokens of site chrome (a logo's or a menu's heading is not the headline).
 _CHROME_TOKEN = re.compile(
     r"^(logo|nav|navbar|menu|header|head|banner|footer|foot|top|topbar|side|sidebar)([-_]|$)"
-    r"|^.*[-_](logo|header|banner|sitename|navbar|footer|sidebar)([-_]|$)", re.I)
+    r"|^.*[-_](logo|banner|sitename|navbar|sidebar)([-_]|$)", re.I)  # not article-header
 _BESIDE_TOKEN = re.compile(
     r"^(comments?|cmt|pinglun|reply|replies|related|relate|xiangguan|xg|xgwz|xgxw|xglb|xglist|recommend|tuijian|"
     r"hot|hotnews|remen|paihang|rank|ranking)([-_]|$)", re.I)
 _TITLE_CLASS = re.compile(r"title|biaoti|headline|(^|[-_\s])(tit|bt)([-_\s]|$)", re.I)
 #: Class/id tokens of lists of titles (titlelist, title_list): many headlines, none the page's.
-_TITLE_LIST_CLASS = re.compile(r"(title|tit|bt)[-_]?(list|lb)|list", re.I)
+_TITLE_LIST_CLASS = re.compile(r"(^|[-_\s])(title|tit|bt)?[-_]?(list|lb)([-_\s]|$)", re.I)
 _SUBTITLE_CLASS = re.compile(r"sub-?title|subtit|fbt|fu-?title|vice", re.I)
-_WINDOW_SPLIT = re.compile(r"\s*(?:[-_|–]|::)\s*")  # not —: 同心抗疫——“…”
+_WINDOW_SPLIT = re.compile(r"\s*(?:[-_|–]|(?<!—)—(?!—)|::)\s*")  # a lone — splits, 同心抗疫——“…” does not
 #: Head metas that give the publish time (government-site standard, Open Graph, CMS habits).
 _HEAD_DATE_NAMES = ("PubDate", "pubdate", "publishdate", "PublishDate", "firstpublishedtime",
                     "article:published_time", "og:release_date")
@@ -230,14 +230,16 @@ def find_title(page: Selector, body: Selector | None = None) -> str | None:
     for position, element in enumerate(elements):
         if body_root is not None and element is body_root:
             break
-        if not isinstance(element.tag, str) or _excluded(element) or _in_chrome(element):
+        if not isinstance(element.tag, str):
             continue
-        text = _headline_text(element)
         rank = _HEADING_RANK.get(element.tag, 0)
         names = f"{element.get('class', '')} {element.get('id', '')}"
         if not rank and _TITLE_CLASS.search(names) and not _TITLE_LIST_CLASS.search(names):
             rank = 2
-        if not rank and element.tag in _BOLD_TAGS and _stands_alone(element, text):
+        if not rank and element.tag not in _BOLD_TAGS or _excluded(element) or _in_chrome(element):
+            continue
+        text = _headline_text(element)
+        if not rank and _stands_alone(element, text):
             rank = 1
         if not rank or not 4 <= len(text) <= 120:
             continue

@@ -8,7 +8,14 @@ from hypothesis import strategies as st
 from scrapy.utils.test import get_crawler
 
 from govnews.items import Article
-from pipelines.dates import CST, PRECISIONS, DatePipeline, classify_date, find_date, parse_date
+from pipelines.dates import (
+    CST,
+    PRECISIONS,
+    DatePipeline,
+    classify_date,
+    find_date,
+    parse_date,
+)
 
 NOW = datetime(2026, 2, 1, 12, 0, tzinfo=CST)
 NONE = (None, None)
@@ -81,6 +88,7 @@ TABLE = [
     ("采集时间：2026-01-24 发布时间：2023-06-18", None, day("2023-06-18")),
     ("北京时间2023年6月18日 发布时间：2023-06-19", None, day("2023-06-19")),
     ("受理时间：2023-06-10 公开日期：2023-06-18", None, day("2023-06-18")),
+    ("刊發時間：2023-06-18 更新時間：2023-06-20", None, day("2023-06-18")),
     ("发布时间：【2023-06-18】 更新时间：2023-07-01", None, day("2023-06-18")),
     ("2026年01月24日 星期六 时 间：2023-06-18", None, day("2023-06-18")),
     ("今天是2026年1月24日 星期六 2023-06-18 来源：市委办", None, day("2023-06-18")),

@@ -103,7 +103,7 @@ def test_a_page_that_keeps_failing_is_given_up_on_so_runs_stay_cheap(tmp_path, a
     assert second.stats["whrx"]["failed/given_up"] == 1 and "incremental/stopped" not in second.stats["whrx"]
     third = crawl(tmp_path, archive, *attempts)  # complete: list page 1 only
     assert third.stats["whrx"]["downloader/request_count"] == 2
-    assert failures(tmp_path) == [(ON_PAGE_TWO, "http_404", 2)]
+    assert failures(tmp_path) == [(ON_PAGE_TWO, "http_404", 3)]  # the third run, not reaching it, counts too
 
 
 def test_a_redirect_loop_is_a_failed_page_not_a_silent_loss(tmp_path, archive):
@@ -111,7 +111,7 @@ def test_a_redirect_loop_is_a_failed_page_not_a_silent_loss(tmp_path, archive):
     answer(archive, ON_PAGE_TWO + "?r=1", status=302, headers={"Location": ON_PAGE_TWO})
     first = crawl(tmp_path, archive)
     assert len(first.items) == 6 and first.stats["whrx"]["failed/redirect_loop"] == 1
-    assert "redirects to" in first.output and "failed=1" in first.output
+    assert "redirects in a loop" in first.output and "failed=1" in first.output
     assert failures(tmp_path) == [(ON_PAGE_TWO, "redirect_loop", 1)]
 
 
@@ -120,3 +120,23 @@ def test_log_counts_are_left_out_of_per_portal_stats_when_portals_share_a_proces
     alone = crawlall(tmp_path / "one", "-a", "portals=whrx")
     assert not any(key.startswith("log_count/") for key in shared.stats["whrx"])
     assert alone.stats["whrx"]["log_count/INFO"] > 0
+
+
+def test_a_failed_page_no_longer_linked_is_given_up_on_after_as_many_runs(tmp_path, archive):
+    answer(archive, ON_PAGE_TWO, status=500, headers={"Content-Type": "text/html"})
+    crawl(tmp_path, archive, "-s", "FAILED_PAGE_ATTEMPTS=2")
+    # The site drops the article from its lists: list page 2 no longer links it.
+    page = archive / "pages" / "hubeixinwen_list_12_2.html"
+    page.write_bytes(page.read_bytes().replace(b'href="/a/guoneixinwen/hubeixinwen/2020/0410/31288.html"', b""))
+    second = crawl(tmp_path, archive, "-s", "FAILED_PAGE_ATTEMPTS=2")
+    assert failures(tmp_path) == [(ON_PAGE_TWO, "http_500", 2)]  # aged by a run that did not reach it
+    assert "incremental/stopped" not in second.stats["whrx"]
+    third = crawl(tmp_path, archive, "-s", "FAILED_PAGE_ATTEMPTS=2")  # given up: complete again
+    assert third.stats["whrx"]["incremental/stopped"] == 1
+
+
+def test_a_redirect_to_a_page_fetched_through_another_link_is_no_failure(tmp_path, archive):
+    other = BASE + "2020/0403/31102.html"
+    answer(archive, ON_PAGE_TWO, status=301, headers={"Location": other})
+    first = crawl(tmp_path, archive)
+    assert "failed/redirect_loop" not in first.stats["whrx"] and failures(tmp_path) == []

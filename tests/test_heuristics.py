@@ -15,8 +15,8 @@ from govnews.extract import extract_file, item_from_page, make_crawler
 from portals import available_portals
 from spiders import heuristics
 from tests.archives import FIXTURES, seed_entry
-from tests.expected import article_entries
 from tests.crawling import ROOT
+from tests.expected import article_entries
 
 FIELDS = ("title", "subtitle", "breadcrumb", "source", "author", "editor", "published_at", "date_precision",
           "body", "images", "tags", "script", "flags")
@@ -119,3 +119,14 @@ def test_generic_finders_read_a_mirror_through_its_pinyin_annotations():
     assert heuristics.find_title(page, body) == "2026年四川省地方志工作會(huì)議在成都召開(kāi)"
     assert heuristics.find_meta(page, body) == "2026年01月29日 11:12 來(lái)源:中新網(wǎng)四川 編輯:韓金雨"
     assert heuristics.find_breadcrumb(page) == "當(dāng)前位置: 首頁(yè) > 中新網(wǎng)四川"
+
+
+def test_an_article_header_is_not_site_chrome_and_a_lone_dash_parts_the_window_title():
+    page = Selector(text="<html><head><title>兰州市召开防汛会议—兰州市人民政府网站</title></head><body>"
+                         "<div class='gov-header'><h1 class='gov-sitename'>兰州市人民政府门户网站</h1></div>"
+                         "<div class='article-header'><h1>兰州市召开防汛工作会议</h1></div>"
+                         "<div class='text'><p>会议要求,各区县压紧压实防汛责任,做好汛期各项准备工作。</p></div></body></html>")
+    assert heuristics.find_title(page, heuristics.find_body(page)) == "兰州市召开防汛工作会议"
+    window_only = Selector(text="<html><head><title>兰州市召开2023年防汛工作会议—兰州市人民政府网站</title></head>"
+                                "<body><p>会议要求,各区县压紧压实防汛责任,做好汛期各项准备工作。</p></body></html>")
+    assert heuristics.find_title(window_only) == "兰州市召开2023年防汛工作会议"

@@ -14,6 +14,7 @@ PAGE = """<html><head><base href="https://www.cqmjsw.gov.cn/news/"></head><body>
 <li><a href="https://www.cqmjsw.gov.cn/news/9253.html">the first again</a></li>
 <li><a href="javascript:void(0)" onclick="window.open('9256.html')">opened by script</a></li>
 <li><a href="javascript:location.href='9258.html'">a script href</a></li>
+<li><a href="#" onclick="window.open('9259.html')">an empty href opened by script</a></li>
 <li><a href="HTTPS://CQMJSW.GOV.CN/news/9257.html">an upper-case host</a></li>
 <li><a href="mailto:office@cqmjsw.gov.cn">mail</a><a href="#">nothing</a><a>no href</a></li>
 </ul></div>
@@ -32,10 +33,11 @@ def test_every_article_link_is_queued_once_in_canonical_form():
         "https://cqmjsw.gov.cn/news/9255.html",
         "https://cqmjsw.gov.cn/news/9256.html",
         "https://cqmjsw.gov.cn/news/9258.html",
+        "https://cqmjsw.gov.cn/news/9259.html",
         "https://cqmjsw.gov.cn/news/9257.html",
         "https://cqmjsw.gov.cn/news/list_12_2.html",
     ]
-    assert [r.meta["govnews_page"] for r in requests] == ["article"] * 6 + ["list"]
+    assert [r.meta["govnews_page"] for r in requests] == ["article"] * 7 + ["list"]
 
 
 def test_of_several_spellings_of_one_article_the_canonical_one_is_fetched():

@@ -11,8 +11,8 @@ from pipelines.meta import (
     clean_value,
     dateline_authors,
     labeled_values,
-    split_breadcrumb,
     source_name,
+    split_breadcrumb,
     split_names,
 )
 
@@ -52,6 +52,7 @@ def run(meta_text="", footer=(), body="", breadcrumb=None):
     # an edition copied into the source is no part of its name
     ("来源：《人民日报》(2023年06月18日 01 版)", "人民日报", []),
     ("来源：成都日报 记者 张三 实习生 李四", "成都日报", ["张三", "李四"]),
+    ("来源：人民日报 编辑部", "人民日报 编辑部", []),  # a newsroom, not a credit
 ])
 def test_meta_line_values(meta, source, author):
     item, _ = run(meta)

@@ -197,8 +197,16 @@ def test_a_data_table_row_is_one_line_and_a_layout_table_keeps_its_paragraphs():
     cleaned = body("<p>第一段正文。</p><table><tr><th>项目</th><th>完成数</th></tr>"
                    "<tr><td>志书出版</td><td></td><td>12部</td></tr></table><p>第二段正文。</p>")
     assert cleaned.paragraphs == ["第一段正文。", "项目 | 完成数", "志书出版 | 12部", "第二段正文。"]
+    cleaned = body("<table><tr><td>A|B</td><td>12部</td></tr></table>")
+    assert cleaned.paragraphs == ["A|B | 12部"]  # a cell's own | is no cell boundary
     cleaned = body("<table><tr><td><p>第一段正文。</p><p>第二段正文。</p></td><td>3月9日,第三段。<br>第四段。</td></tr></table>")
     assert cleaned.paragraphs == ["第一段正文。", "第二段正文。", "3月9日,第三段。", "第四段。"]
+
+
+def test_two_qr_prompts_after_one_image_drop_that_image_only():
+    cleaned = body('<p><img src="/photo.jpg" alt="会场"></p><p>会场</p><p>正文。</p><p><img src="/a.jpg"></p>'
+                   "<p>长按识别二维码</p><p>扫描二维码关注我们</p>")
+    assert [image["src"] for image in cleaned.images] == ["https://a.gov.cn/photo.jpg"]
 
 
 def test_a_qr_code_and_a_video_are_no_part_of_the_article():
@@ -229,6 +237,9 @@ def test_the_page_header_above_a_meta_line_in_a_loose_body_goes():
     # a meta line after the text ends nothing: the text above it is prose
     cleaned = body("<p>正文第一段。</p><p>来源:市委会|作者:某人</p><p>正文第二段。</p>")
     assert cleaned.paragraphs == ["正文第一段。", "正文第二段。"]
+    # nor does one at the very end of a short article of exclamations
+    cleaned = body("<p>加油！</p><p>我们一定能赢！</p><p>来源：区地方志办 发布时间：2023-06-18</p>")
+    assert cleaned.paragraphs == ["加油！", "我们一定能赢！"]
 
 
 def test_a_bullet_a_text_copy_kept_does_not_hide_a_rule():

@@ -54,6 +54,7 @@ def test_a_minimal_portal_loads_with_defaults(tmp_path):
     (('[urls]', '[selectors]\ntitle = "div.detail h1[["\n[urls]'), "[selectors] title: bad selector"),
     (('[urls]', '[selectors]\nbody = "//div[@class=\'a\'"\n[urls]'), "[selectors] body: bad selector"),
     (('[urls]', '[noise]\ndrop_selectors = ["div..x"]\n[urls]'), "[noise] drop_selectors: bad selector"),
+    (('[urls]', '[noise]\ndrop_selectors = ["div.share::text"]\n[urls]'), "[noise] drop_selectors: bad selector"),
 ])
 def test_bad_portal_files_are_refused_with_a_clear_message(tmp_path, change, message):
     load = write(tmp_path, "x", GOOD.replace(*change))

@@ -79,10 +79,11 @@ def summary_line(portal: str, stats: dict) -> str:
     """``portal: pages=N articles=N dropped=N failed=N errors=N`` for a user's terminal.
 
     ``failed``: list and article pages that could not be fetched or read (fetched again
-    next run); ``errors``: exceptions in the crawler's own code and saved pages missing
-    from a replay archive. Both come from this portal's own stats: Scrapy's log counts
-    cover every crawler of the process."""
-    errors = stats.get("spider_exceptions/count", 0) + stats.get("replay/miss", 0)
+    next run); ``errors``: exceptions in the crawler's own code (spider or pipelines) and
+    saved pages missing from a replay archive. Both come from this portal's own stats:
+    Scrapy's log counts cover every crawler of the process."""
+    errors = (stats.get("spider_exceptions/count", 0) + stats.get("item_errors/count", 0)
+              + stats.get("replay/miss", 0))
     return (
         f"{portal}: pages={stats.get('downloader/response_count', 0)}"
         f" articles={stats.get('item_scraped_count', 0)}"
