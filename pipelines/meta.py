@@ -13,12 +13,8 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from govnews.items import Article
+from govnews.labels import AUTHOR_LABELS, CRUMB_LABELS, EDITOR_LABELS, SOURCE_LABELS
 
-SOURCE_LABELS = ("来源", "來源", "文章来源", "稿件来源", "信息来源", "新闻来源", "文字来源", "稿源", "出处", "供稿")
-AUTHOR_LABELS = ("作者", "记者", "記者", "通讯员", "通訊員", "撰稿", "撰文", "文")
-#: In order of preference: the responsible editor, then any editor, then the final reviewer.
-EDITOR_LABELS = ("责任编辑", "責任編輯", "责编", "网络编辑", "值班编辑", "编辑", "編輯", "终审", "終審",
-                 "审核", "審核", "签发")
 #: Labels whose values no field takes; they end the value before them (作者:佚名 点击:…).
 _OTHER_LABELS = (
     "发布时间", "發布時間", "發佈時間", "发布日期", "發布日期", "发稿时间", "發稿時間", "发表时间", "发表日期",
@@ -65,8 +61,7 @@ _SOURCE_CREDITS = re.compile(rf"\s+{_ROLE}\s*[\u4e00-\u9fff·]{{2,4}}(\s.*)?$") 
 #: An edition after a paper's name: ``(2023年06月18日 01 版)``, ``（第01版）``.
 _SOURCE_EDITION = re.compile(r"\s*[(（][^()（）]*(\d{4}\s*年|\d{4}-\d{1,2}-\d{1,2}|\d+\s*版)[^()（）]*[)）]$")
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|»|›|→|＞|/|\\|->)\s*")
-_CRUMB_LABEL = re.compile(
-    r"^(您现在的位置|你现在的位置|现在的位置|您所在的位置|您的位置|你的位置|当前位置|當前位置|当前的位置|所在位置|位置|当前页面)\s*[:：]?\s*")
+_CRUMB_LABEL = re.compile(rf"^({'|'.join(CRUMB_LABELS)})\s*[:：]?\s*")
 
 
 def trim_value(value: str) -> str:

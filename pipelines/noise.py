@@ -28,7 +28,7 @@ from lxml import html as lxml_html
 from scrapy.crawler import Crawler
 
 from govnews.items import Article
-from pipelines.meta import AUTHOR_LABELS, EDITOR_LABELS, SOURCE_LABELS
+from govnews.labels import CRUMB_LABELS, FOOTER_LABELS
 from pipelines.script import normalize_text
 
 logger = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ LINE_RULES: dict[str, re.Pattern[str]] = {
         r"|^[\w.-]+\.(jpe?g|png|gif|bmp|webp)$", re.I),
     # What a loose body container (the generic finder's) may take in above the text.
     "breadcrumb": re.compile(
-        r"^(您现在的位置|你现在的位置|现在的位置|您所在的位置|您的位置|你的位置|当前位置|当前的位置|所在位置)\s*:"
+        rf"^({'|'.join(label for label in CRUMB_LABELS if len(label) > 2)})\s*:"
         r"|^(首页|主页|网站首页)\s*(>|>>|»|›|/)"),
     # A machine timestamp alone on a line is a page-render clock (2024-07-08 15:44:44,
     # 今天是2026年11月24日 星期二); a document's own signature date (2022年9月16日) has no
@@ -111,9 +111,7 @@ STOP_RULES: dict[str, re.Pattern[str]] = {
     "share": re.compile(r"^分享(到|至)?\s*([:：]|$)"),
     "keywords": re.compile(r"^(关键词(浏览)?|关键字|标签)\s*[:：]"),
 }
-#: Labels of the lines below an article: the meta stage's fields.
-_FOOTER_LABELS = sorted({*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS}, key=len, reverse=True)
-_FOOTER_META = re.compile(rf"^[(（【\[]?\s*({'|'.join(_FOOTER_LABELS)})\s*[:：]\s*(.{{1,40}}?)\s*[)）】\]]?$")
+_FOOTER_META = re.compile(rf"^[(（【\[]?\s*({'|'.join(FOOTER_LABELS)})\s*[:：]\s*(.{{1,40}}?)\s*[)）】\]]?$")
 #: A reporter's byline closing an article: ``兰州日报社全媒体记者 华晓婧``, ``□本报记者 颜 娜``.
 #: The words before 记者 must name a newsroom (…社/报/台/网), so ``他对记者说`` is prose.
 _BYLINE = re.compile(

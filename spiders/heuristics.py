@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
-from pipelines.meta import AUTHOR_LABELS, EDITOR_LABELS, SOURCE_LABELS
+from govnews.labels import CRUMB_LABELS, FOOTER_LABELS
 
 _SPACES = re.compile(r"\s+")
 #: A mirror's pinyin annotation after a character: 來(lái)源(yuán) must still read 来源.
@@ -40,12 +40,10 @@ META_LABEL = re.compile("({})\\s*[:：]".format(_labels(
 DATE_LEAD = re.compile(r"^\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月)")
 #: Labels of the lines below an article (作者/责任编辑/终审…), which belong in its fields.
 FOOTER_LABEL = re.compile("^\\s*[(（【\\[]?\\s*({})\\s*[:：]".format(_labels(
-    *sorted({*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS}, key=len, reverse=True))))
+    *FOOTER_LABELS)))
 _TAGS_LEAD = re.compile("^\\s*({}|Tags?)\\s*({})?\\s*[:：]".format(
     _labels("关键词", "关键字", "關鍵詞", "标签", "標籤"), _labels("浏览", "瀏覽")), re.I)
-_CRUMB_LEAD = re.compile("^\\s*({})\\s*[:：]".format(
-    _labels("您现在的位置", "你现在的位置", "现在的位置", "您所在的位置", "您的位置", "你的位置", "当前位置", "當前位置",
-            "当前的位置", "所在位置", "位置")))
+_CRUMB_LEAD = re.compile("^\\s*({})\\s*[:：]".format(_labels(*CRUMB_LABELS)))
 _CRUMB_CLASS = re.compile(r"crumb|bread|position|location|place|weizhi|dqwz|mianbao", re.I)
 #: Class/id tokens of site chrome (a logo's or a menu's heading is not the headline).
 _CHROME_TOKEN = re.compile(
