@@ -43,6 +43,22 @@ def problems(item: Article) -> list[str]:
     return found
 
 
+#: How a complete text ends: a sentence mark, a closing quote or bracket, a date, or a
+#: signature or byline (四川省地方志工作办公室, 记者 张三 摄, 2022年9月16日).
+_TEXT_END = re.compile(r"[。！？!?…”’」』)）\]】.;；]$|[\d日号]$"
+                       r"|(记者|编辑|通讯员|作者|供稿|摄|审核|责编|办公室|委员会|政府|局|厅|委|办|部|院|中心|社|会|室|处|科|站|所)"
+                       r"\s*\S{0,4}$")
+
+
+def looks_truncated(item: Article) -> bool:
+    """A page cut short in transfer or in an archive: no closing ``</html>``, and a text
+    whose last line stops mid-sentence. Either alone is common on sound pages."""
+    if item.raw.get("page_complete") is not False or not item.body:
+        return False
+    last = item.body.rstrip().rsplit("\n", 1)[-1].strip()
+    return not _TEXT_END.search(last)
+
+
 class InvalidArticle(DropItem):
     """An article page that came out without an article (``reasons``: no_title, no_body,
     error_page): the crawl state counts it as a page that failed, to be fetched again."""
@@ -68,5 +84,9 @@ class ValidatePipeline:
             logger.warning("dropping %s: %s (selectors of portal %s may need a look)",
                            item.url, ", ".join(found), item.portal)
             raise InvalidArticle(f"{item.url}: {', '.join(found)}", reasons=found)
+        if looks_truncated(item):
+            self.stats.inc_value("validate/truncated")
+            logger.warning("%s: the page ends before </html> and its text mid-sentence; flagged truncated", item.url)
+            item.flags.append("truncated")
         item.flags = list(dict.fromkeys(item.flags))
         return item

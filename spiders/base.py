@@ -165,6 +165,8 @@ class PortalSpider(scrapy.Spider):
                 "body_html": body.get() if body is not None else None,
                 "footer_lines": heuristics.find_footer_lines(response, body),
                 "fetched_url": response.url,
+                # A saved or served page cut short has no closing </html> (see validate).
+                "page_complete": _PAGE_END.search(response.text[-4096:]) is not None,
             },
         )
 
@@ -323,6 +325,7 @@ def _better_encoding(response: TextResponse) -> str | None:
     return None
 
 
+_PAGE_END = re.compile(r"</html\s*>", re.I)
 #: The target of a link old CMSs open by script: onclick="window.open('9256.html')".
 _SCRIPT_LINK = re.compile(r"""(?:window\.open|location(?:\.href)?\s*=)\s*\(?\s*['"]([^'"]+)['"]""")
 

@@ -46,3 +46,17 @@ def test_a_link_to_a_pdf_where_a_page_was_expected_is_counted_not_parsed():
                    headers={"Content-Type": "application/pdf"}, request=Request("https://cqmjsw.gov.cn/news/9999.html"))
     assert list(crawler.spider.parse_article(pdf)) == [] and list(crawler.spider.parse_list(pdf)) == []
     assert crawler.stats.get_value("extract/not_text") == 2
+
+
+def test_a_page_cut_short_is_flagged_truncated_and_a_whole_one_is_not(tmp_path):
+    from govnews.extract import extract_file
+    from tests.archives import FIXTURES, manifest
+
+    entry = next(e for e in manifest("gjdb")["responses"] if e["file"].endswith("content_32610.htm"))
+    page = (FIXTURES / "gjdb" / entry["file"]).read_bytes()
+    cut = page[:page.index("受疫情影响，今年春茶".encode()) + len("受疫情影响".encode())]
+    (tmp_path / "cut.htm").write_bytes(cut)
+    (tmp_path / "unclosed.htm").write_bytes(page.replace(b"</html>", b""))  # sloppy, yet whole
+    assert "truncated" in extract_file(tmp_path / "cut.htm", "gjdb", entry["url"]).flags
+    assert "truncated" not in extract_file(tmp_path / "unclosed.htm", "gjdb", entry["url"]).flags
+    assert "truncated" not in extract_file(FIXTURES / "gjdb" / entry["file"], "gjdb", entry["url"]).flags
