@@ -10,6 +10,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from typing import Any, ClassVar
+from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from parsel import SelectorList
@@ -145,9 +146,11 @@ class PortalSpider(scrapy.Spider):
         if response is None:
             return None
         body = self.body_of(response)
-        title = self.text(response, "title") or self.fallback("title", heuristics.find_title(response, body))
+        crumb = self.text(response, "breadcrumb", " ") or self.fallback(
+            "breadcrumb", heuristics.find_breadcrumb(response))
+        title = self.text(response, "title") or self.fallback(
+            "title", heuristics.find_title(response, body, crumb))
         meta = "\n".join(filter(None, (text_of(s, " ") for s in self.select(response, "meta"))))
-        crumb = self.text(response, "breadcrumb", " ")
         return Article(
             url=self.canonical_url(response.url),
             portal=self.portal.name,
@@ -159,7 +162,7 @@ class PortalSpider(scrapy.Spider):
             or self.fallback("tags", heuristics.find_tags(response)) or [],
             crawled_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             raw={
-                "breadcrumb_text": crumb or self.fallback("breadcrumb", heuristics.find_breadcrumb(response)),
+                "breadcrumb_text": crumb,
                 "meta_text": meta or self.fallback("meta", heuristics.find_meta(response, body)),
                 "head_date": heuristics.find_head_date(response),
                 "body_html": body.get() if body is not None else None,
@@ -348,13 +351,14 @@ def _usable_href(href: str) -> str | None:
 
 def _origin(url: str) -> str:
     """``https://cqmjsw.gov.cn`` of a URL, lower-cased."""
-    return "/".join(url.split("/", 3)[:3]).lower()
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def _url_stem(url: str) -> tuple[str, str]:
     """``(…/32087, .html)``: what the further pages of an article's URL add a number to."""
-    path_end = len(url.split("?", 1)[0].split("#", 1)[0])
-    base = url[:path_end]
+    parts = urlsplit(url)
+    base = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
     dot = base.rfind(".")
     if dot > base.rfind("/"):
         return base[:dot], base[dot:]

@@ -205,7 +205,7 @@ def _within(element: Any, ancestor: Any) -> bool:
     return element is ancestor or any(a is ancestor for a in element.iterancestors())
 
 
-def find_title(page: Selector, body: Selector | None = None) -> str | None:
+def find_title(page: Selector, body: Selector | None = None, crumb: str | None = None) -> str | None:
     """The headline: standard head metas, else the heading above the body that ranks best.
 
     Candidates are headings, title-classed elements and bold lines standing alone (old
@@ -214,13 +214,13 @@ def find_title(page: Selector, body: Selector | None = None) -> str | None:
     end of the location bar repeats wins; then a headline's length (column headings such as
     栏目导航 or 市委会要闻 are short); then heading rank (h1 > h2 …); then nearness to the
     body. The window title's longest part is taken when no heading is found, or only a short
-    one nothing repeats.
+    one nothing repeats. ``crumb`` is the location bar's text when the caller has it.
     """
     found = head_meta(page, "ArticleTitle", "og:title")
     if found:
         return found
     window = _SPACES.sub(" ", page.xpath("//head/title/text()").get() or "").strip()
-    crumb = (find_breadcrumb(page) or "").replace(" ", "")
+    crumb = (crumb if crumb is not None else find_breadcrumb(page) or "").replace(" ", "")
     body_root = body.root if body is not None else None
     candidates: list[tuple[tuple[bool, bool, int, int], str]] = []
     root = page.xpath("//body")

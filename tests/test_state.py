@@ -144,6 +144,28 @@ def test_a_state_this_user_cannot_write_is_refused_without_advising_to_drop_it(t
         subprocess.run(["chattr", "-i", str(target)], check=True)
 
 
+def test_a_state_of_schema_1_gains_the_failures_table_on_open(tmp_path):
+    store = StateStore.open_dir(tmp_path)
+    store.record("https://a.cn/1.html", "a", "h")
+    store.connection.executescript("DROP TABLE failures; PRAGMA user_version = 1;")
+    store.close()
+    store = StateStore.open_dir(tmp_path)
+    assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert store.first_seen("https://a.cn/1.html") is not None
+    assert store.record_failure("https://a.cn/2.html", "a", "http_500") == 1
+    store.close()
+
+
+def test_a_failure_ends_when_its_page_is_read_again_changed_or_not(store):
+    store.record("https://a.cn/1.html", "a", "h")
+    for url in ("https://a.cn/1.html", "https://a.cn/2.html"):
+        store.record_failure(url, "a", "http_500")
+    assert store.record_failure("https://a.cn/2.html", "a", "TimeoutError") == 2
+    store.touch("https://a.cn/1.html")  # fetched again, unchanged
+    store.record("https://a.cn/2.html", "a", "h2")  # fetched at last
+    assert store.open_failures("a", 3) == []
+
+
 def test_another_programs_database_is_refused(tmp_path):
     db = sqlite3.connect(tmp_path / FILENAME)
     db.execute("CREATE TABLE articles (id INTEGER, text TEXT)")
