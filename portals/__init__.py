@@ -1,6 +1,7 @@
 """Portal configs: one TOML file per site, loaded and validated by :mod:`portals.loader`."""
 
 from portals.loader import (
+    GENERIC_PORTAL,
     Portal,
     PortalError,
     available_portals,
@@ -8,4 +9,4 @@ from portals.loader import (
     load_portal,
 )
 
-__all__ = ["Portal", "PortalError", "available_portals", "load_configured_portal", "load_portal"]
+__all__ = ["GENERIC_PORTAL", "Portal", "PortalError", "available_portals", "load_configured_portal", "load_portal"]

@@ -91,6 +91,11 @@ class Portal:
         return any(p.search(_lower_origin(url)) for p in self.article_patterns)
 
 
+#: The portal of a page no portal file describes (read by spiders.generic): no hosts, so
+#: URLs keep their own, no URL patterns, no selectors, no extra noise rules.
+GENERIC_PORTAL = Portal(name="generic", title="a site with no portal file", template="generic", hosts=())
+
+
 def _lower_origin(url: str) -> str:
     """``HTTPS://CQMJSW.GOV.CN/news/1.html`` as the patterns are written: scheme and host are
     case-insensitive, the path is not."""

@@ -50,7 +50,7 @@ def test_generic_finders_give_the_item_the_selectors_give(portal, entry, bare_po
 def test_a_fallback_is_counted(bare_portals):
     crawler = make_crawler("whrx", {"PORTALS_DIR": str(bare_portals)})
     entry = seed_entry("whrx")
-    item_from_page(crawler, entry["url"], (FIXTURES / "whrx" / entry["file"]).read_bytes(), "gbk")
+    item_from_page(crawler, entry["url"], (FIXTURES / "whrx" / entry["file"]).read_bytes())
     stats = crawler.stats.get_stats()
     assert {k: v for k, v in stats.items() if k.startswith("extract/fallback/")} == {
         "extract/fallback/body": 1, "extract/fallback/title": 1, "extract/fallback/meta": 1,

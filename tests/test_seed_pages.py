@@ -94,8 +94,7 @@ def seed(request):
     portal = request.param
     entry = seed_entry(portal)
     crawler = make_crawler(portal)
-    raw = item_from_page(crawler, entry["url"], (FIXTURES / portal / entry["file"]).read_bytes(),
-                         crawler.spider.portal.encoding)
+    raw = item_from_page(crawler, entry["url"], (FIXTURES / portal / entry["file"]).read_bytes())
     raw_fields = {"title": raw.title, **dict(raw.raw)}
     return portal, SEEDS[portal], raw_fields, run_pipelines(crawler, raw)
 
@@ -159,7 +158,8 @@ def test_the_seed_text_with_no_markup_to_go_by_still_gives_the_article(portal, t
         shutil.copy(ROOT / "seeds" / f"{toml.stem}.txt", tmp_path)
     crawler = make_crawler(portal, {"PORTALS_DIR": str(tmp_path)})
     encoding = crawler.spider.portal.encoding or "utf-8"
-    raw = item_from_page(crawler, seed_entry(portal)["url"], bare_page(portal, spec["title"], encoding), encoding)
+    raw = item_from_page(crawler, seed_entry(portal)["url"], bare_page(portal, spec["title"], encoding),
+                         {"Content-Type": f"text/html; charset={encoding}"})
     item = run_pipelines(crawler, raw)
     assert item.title == spec["title"]
     # No photos on such a page, so their captions stay lines of the text.

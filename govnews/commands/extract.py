@@ -1,4 +1,7 @@
-"""``scrapy extract FILE --portal NAME --url URL``: one saved page → its final item as JSON."""
+"""``scrapy extract FILE --url URL [--portal NAME]``: one saved page → its final item as JSON.
+
+Without ``--portal`` the page is read by the generic finders, as a site no portal file
+describes."""
 
 from __future__ import annotations
 
@@ -20,14 +23,14 @@ class Command(ScrapyCommand):
     default_settings = {"LOG_LEVEL": "WARNING"}
 
     def syntax(self) -> str:
-        return "FILE --portal NAME --url URL"
+        return "FILE --url URL [--portal NAME]"
 
     def short_desc(self) -> str:
         return "Run one saved page through its spider and every pipeline; print the item"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("--portal", required=True, help="portal name (portals/NAME.toml)")
+        parser.add_argument("--portal", help="portal name (portals/NAME.toml); without it, the generic finders")
         parser.add_argument("--url", required=True, help="the URL the page was fetched from")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
