@@ -19,9 +19,9 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
-from w3lib.encoding import html_body_declared_encoding, resolve_encoding
 
 from govnews import signals as govnews_signals
+from govnews.encoding import better_encoding
 from govnews.items import Article
 from govnews.urls import canonical_url
 from portals import Portal, PortalError, load_configured_portal, load_portal
@@ -284,8 +284,10 @@ class PortalSpider(scrapy.Spider):
 
     def _page(self, response: Response) -> TextResponse | None:
         """The response as text, re-decoded with the portal's encoding when the site's
-        headers are known to lie; None for an answer that is no page (a PDF or an image
-        where a page was linked), logged and counted as ``extract/not_text``."""
+        headers are known to lie, else with the encoding its bytes are in when that is not
+        the one it declares (govnews.encoding, stat ``extract/recoded``); None for an
+        answer that is no page (a PDF or an image where a page was linked), logged and
+        counted as ``extract/not_text``."""
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("extract/not_text")
             self.logger.warning("%s: %s is not a text page (%s); skipped", self.portal.name, response.url,
@@ -293,39 +295,13 @@ class PortalSpider(scrapy.Spider):
             return None
         if self.portal.encoding:
             return response.replace(encoding=self.portal.encoding)
-        better = _better_encoding(response)
+        better = better_encoding(response.body, response.encoding, response.text)
         if better:
             self.crawler.stats.inc_value("extract/recoded")
             self.logger.info("%s: %s is not %s as served; decoded as %s", self.portal.name, response.url,
                              response.encoding, better)
             return response.replace(encoding=better)
         return response
-
-
-#: Replacement characters per 1000 of a decoded page above which the served charset is doubted.
-BAD_DECODE_PER_MILLE = 5
-
-
-def _better_encoding(response: TextResponse) -> str | None:
-    """An encoding that decodes ``response`` cleanly when the served one does not.
-
-    Sites of these CMSs send GBK under a ``charset=utf-8`` header (a proxy's or a server's
-    default); Scrapy trusts the header and the page comes out as U+FFFD. The page's own
-    ``<meta charset>`` and GB18030 (a superset of GB2312 and GBK) are tried, strictly.
-    """
-    text = response.text
-    if text.count("\ufffd") * 1000 <= BAD_DECODE_PER_MILLE * max(len(text), 1):
-        return None
-    declared = html_body_declared_encoding(response.body)
-    for candidate in dict.fromkeys(filter(None, (declared, "gb18030", "utf-8"))):
-        name = resolve_encoding(candidate)
-        if name and name != resolve_encoding(response.encoding):
-            try:
-                response.body.decode(name)
-            except (UnicodeDecodeError, LookupError):
-                continue
-            return name
-    return None
 
 
 _PAGE_END = re.compile(r"</html\s*>", re.I)

@@ -1,10 +1,14 @@
-"""A page served under the wrong charset is decoded by what it says it is."""
+"""A page is decoded in the encoding its bytes are in, whatever its header, BOM or <meta> declare."""
 
 import shutil
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scrapy.http import HtmlResponse, Request
 
-from govnews.extract import make_crawler
+from govnews.encoding import is_utf8_text
+from govnews.extract import extract_page, make_crawler
 from tests.archives import FIXTURES, seed_entry
 from tests.crawling import ROOT
 
@@ -39,3 +43,70 @@ def test_a_page_served_as_what_it_is_is_left_alone(tmp_path):
     item = parse(crawler, utf8, "text/html; charset=utf-8")
     assert item.title == "下沉干部当好“三员” ，走“心”战疫下社区"  # raw: the pipelines fold the comma
     assert crawler.stats.get_value("extract/recoded") is None
+
+
+# --- bytes against labels (govnews.encoding), in the crawl and in extract_page ----------
+
+ARTICLE = """<html><head><meta http-equiv="Content-Type" content="text/html; charset={label}">
+<title>朱镕基同志题写馆名的纪念馆开馆_某县人民政府</title>{script}</head><body>
+<h1>朱镕基同志题写馆名的纪念馆开馆</h1><div class="info">来源：县融媒体中心 发布时间：2024-03-01</div>
+<div class="text"><p>3月1日，由朱镕基同志题写馆名的县革命历史纪念馆正式开馆，首日接待参观群众两千余人次。</p>
+<p>纪念馆分为五个展厅，展出文物、图片和文献资料六百余件，全面展示了全县的革命历史。</p></div></body></html>"""
+#: The site's scripts: on real pages most bytes are ASCII, so a wrong decode of the few
+#: others leaves too few U+FFFD to notice by count.
+SCRIPT = "<script>" + "var nav = document.getElementById('nav'); nav.className = 'on';\n" * 80 + "</script>"
+TITLE = "朱镕基同志题写馆名的纪念馆开馆"  # 镕: in GBK and GB18030, not in GB2312
+URL = "http://www.example.gov.cn/xw/2024/0301/1.html"
+
+
+def crawl_parse(body, headers=None):
+    """The spider's raw item, as a crawl hands the response over."""
+    crawler = make_crawler(None)
+    response = HtmlResponse(URL, body=body, headers=headers or {}, request=Request(URL))
+    return crawler, list(crawler.spider.parse_article(response))[0]
+
+
+@pytest.mark.parametrize("headers", [None, {"Content-Type": "text/html; charset=gb2312"}])
+def test_utf8_bytes_under_a_gb2312_label_are_read_as_utf8(headers):
+    crawler, item = crawl_parse(ARTICLE.format(script=SCRIPT, label="gb2312").encode("utf-8"), headers)
+    assert item.title == TITLE
+    assert crawler.stats.get_value("extract/recoded") == 1
+    assert extract_page(ARTICLE.format(script=SCRIPT, label="gb2312").encode("utf-8"), URL, headers=headers).title == TITLE
+
+
+@pytest.mark.parametrize("label", ["gb2312", "GBK", "gb18030"])
+def test_gb2312_and_gbk_labels_decode_as_gb18030(label):
+    crawler, item = crawl_parse(ARTICLE.format(script=SCRIPT, label=label).encode("gb18030"))
+    assert item.title == TITLE
+    assert crawler.stats.get_value("extract/recoded") is None  # what it declares, read as its superset
+
+
+def test_a_bom_outweighs_every_label():
+    body = b"\xef\xbb\xbf" + ARTICLE.format(script=SCRIPT, label="gbk").encode("utf-8")
+    crawler, item = crawl_parse(body, {"Content-Type": "text/html; charset=gbk"})
+    assert item.title == TITLE
+
+
+def test_a_utf8_page_cut_inside_a_character_is_still_utf8():
+    body = ARTICLE.format(script=SCRIPT, label="gb2312").encode("utf-8")
+    cut = body[: body.index("全面展示".encode("utf-8")) + 1]  # one byte of a three-byte character
+    assert is_utf8_text(cut)
+    _, item = crawl_parse(cut)
+    assert item.title == TITLE
+
+
+@pytest.mark.parametrize("sentence", [
+    "朱镕基同志题写馆名", "来源：县融媒体中心", "全面展示了全县的革命历史。", "发布时间：2024年03月01日",
+])
+def test_gbk_text_is_not_taken_for_utf8(sentence):
+    assert not is_utf8_text(sentence.encode("gb18030"))
+
+
+@given(st.text(min_size=1).filter(lambda t: not t.isascii()))
+def test_any_utf8_text_with_a_non_ascii_character_is_utf8(text):
+    assert is_utf8_text(text.encode("utf-8"))
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_is_no_evidence_of_utf8(text):
+    assert not is_utf8_text(text.encode("ascii"))
