@@ -35,7 +35,12 @@ def _label_pattern(label: str) -> str:
 # Longest first, so 责任编辑 wins over 编辑 and 文章来源 over 来源.
 _LABELS = "|".join(_label_pattern(label) for label in sorted(
     {*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS, *_OTHER_LABELS}, key=len, reverse=True))
-_LABEL = re.compile(rf"({_LABELS})\s*[:：]")
+#: A label and its colon; labels of two characters or more also take a slash (编辑/苏芳,
+#: 摄影/张艳), one-character ones not (文/图 is a credit, not 文：图).
+_LABEL = re.compile(rf"({_LABELS})\s*[:：]|(?<![\u4e00-\u9fff])({_LABELS})(?<=[\u4e00-\u9fff]{{2}})/(?=\S)")
+#: Where a value ends though no label follows: a line break (the next meta element) or a
+#: full date after a space (来源：人民日报 2024-05-13 08:49; a date in brackets is an edition).
+_VALUE_END = re.compile(r"\n|\s(?=\d{4}\s*[-/.年]\s*\d{1,2})")
 _SEPARATOR_CLASS = r"[\s|｜/,，;；]+"
 #: Separators and any whitespace at either end of a value (``\r`` and U+3000 included).
 _EDGES = re.compile(rf"^{_SEPARATOR_CLASS}|{_SEPARATOR_CLASS}$")
@@ -51,7 +56,7 @@ _HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
 _NOT_A_NAME = re.compile(r"[:：]")
 _NAME_SPLIT = re.compile(r"[\s、，,;；/|]+")
 PLACEHOLDERS = {"未知", "佚名", "admin", "Admin", "ADMIN", "本站", "本网", "管理员", "匿名", "不详", "网络", "无",
-                "暂无", "本站原创", "原创", "null", "NULL", "None", "-", "--", "—"}
+                "暂无", "原创", "null", "NULL", "None", "-", "--", "—"}
 _DATELINE = re.compile(r"^\s*\S{0,24}?[讯訊電电]\s*[(（]\s*([^()（）]{1,40}?)\s*[)）]")
 #: A dateline at the end of a 来源 value: ``5月13日电(王爵)``, ``讯(记者 王某)``.
 _SOURCE_DATELINE = re.compile(
@@ -102,8 +107,10 @@ def labeled_values(text: str) -> list[tuple[str, str]]:
     matches = list(_LABEL.finditer(text or ""))
     for match, following in zip(matches, [*matches[1:], None]):
         end = following.start() if following else len(text)
-        value = trim_value(text[match.end():end])
-        pairs.append((re.sub(r"\s", "", match.group(1)), value))
+        start = end - len(text[match.end():end].lstrip())
+        cut = _VALUE_END.search(text, start, end)
+        value = trim_value(text[start:cut.start() if cut else end])
+        pairs.append((re.sub(r"\s", "", match.group(1) or match.group(2)), value))
     return pairs
 
 

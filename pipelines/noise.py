@@ -82,6 +82,8 @@ LINE_RULES: dict[str, re.Pattern[str]] = {
     "back_to_top": re.compile(r"^(Top|TOP|top|返回顶部|回到顶部|↑)$"),
     "pager": re.compile(r"^(共\s*\d+\s*页[:：]?\s*)?((上一页|下一页|首页|尾页|末页|\[?\d{1,3}(?!\d)\]?)\s*){2,}$"),
     "placeholder": re.compile(r"^(none|null|undefined|None|NULL)$"),
+    # Labels and buttons of a photo gallery or like widget the body container holds.
+    "gallery": re.compile(r"^(图集|组图|高清组图|多图|\+1|点赞|赞|查看原图|点击查看大图|点击查看高清原图|上一张|下一张)$"),
     # An image's file name where its alt text belongs (微信截图_20250609111515, IMG_0412.JPG).
     "file_name": re.compile(
         r"^((微信|屏幕)?截图|微信图片|IMG|DSC|DSCN|image|photo|pic)[-_ ]?\d[\d_-]*(\.(jpe?g|png|gif|bmp|webp))?$"
@@ -112,6 +114,15 @@ STOP_RULES: dict[str, re.Pattern[str]] = {
     "keywords": re.compile(r"^(关键词(浏览)?|关键字|标签)\s*[:：]"),
 }
 _FOOTER_META = re.compile(rf"^[(（【\[]?\s*({'|'.join(FOOTER_LABELS)})\s*[:：]\s*(.{{1,40}}?)\s*[)）】\]]?$")
+#: A credit line closing an article, labels in any place, slash forms too: ``医技药剂党支部供稿
+#: 摄影/张艳 编辑/苏芳``, ``(资料来源：参考消息)``. Short, and no sentence in it.
+_CREDIT_LINE = re.compile(
+    rf"^(?=.{{0,60}}$)(?!.*[。！？；])[^:：]{{0,30}}?(?<![\u4e00-\u9fff])({'|'.join(FOOTER_LABELS)}|摄影|攝影)"
+    r"\s*(?:[:：]|(?<=[\u4e00-\u9fff]{2})/(?=\S))")
+#: Tool buttons in brackets beside a credit (【纠错】 【责任编辑：张樵苏】).
+_BRACKETED_TOOL = re.compile(r"[【\[]\s*(纠错|我要纠错|打印|关闭|收藏|分享|推荐)\s*[】\]]")
+#: A paper's print-edition line below a repost: ``《光明日报》(2024年05月20日 03版)``; its source.
+_PRINT_EDITION = re.compile(r"^《\s*[^《》]{2,20}?\s*》\s*[(（][^()（）]*\d{4}\s*年[^()（）]*版\s*[)）]$")
 #: A reporter's byline closing an article: ``兰州日报社全媒体记者 华晓婧``, ``□本报记者 颜 娜``.
 #: The words before 记者 must name a newsroom (…社/报/台/网), so ``他对记者说`` is prose.
 _BYLINE = re.compile(
@@ -398,14 +409,27 @@ def clean_body(
     # Trailing 作者/责任编辑 lines and a reporter's byline are meta, not text: move them to
     # the footer (a byline as 记者:<names>, which the meta stage reads).
     while paragraphs:
-        key = line_key(paragraphs[-1])
-        byline = _BYLINE.match(key)
-        if not (byline or _FOOTER_META.match(key)):
+        moved = closing_meta(paragraphs[-1])
+        if moved is None:
             break
-        line = paragraphs.pop()
-        footer.insert(0, f"记者:{byline['names']}" if byline else line)
+        paragraphs.pop()
+        footer.insert(0, moved)
         rules["footer_meta"] = rules.get("footer_meta", 0) + 1
     return CleanBody(paragraphs, images, tags, footer, rules)
+
+
+def closing_meta(line: str) -> str | None:
+    """What a line closing an article gives the meta stage, when it is meta and not text:
+    a 作者/责任编辑/来源 or credit line (tool buttons beside it dropped), a reporter's
+    byline (as 记者:<names>), a print-edition line (as 来源:<line>); else None."""
+    key = line_key(line)
+    credit = _BRACKETED_TOOL.sub("", key).strip()
+    if credit and (_FOOTER_META.match(credit) or _CREDIT_LINE.match(credit)):
+        return _BRACKETED_TOOL.sub("", line).strip()  # as the page wrote it, for the meta stage
+    byline = _BYLINE.match(key)
+    if byline:
+        return f"记者:{byline['names']}"
+    return f"来源:{line}" if _PRINT_EDITION.match(key) else None
 
 
 _ICON_SRC = re.compile(r"(^|/)(icon|ico|file_?type|fileicon)s?[/_-]|/(icon|doc|pdf|xls|zip|rar)\w*\.gif$", re.I)

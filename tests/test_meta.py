@@ -53,6 +53,13 @@ def run(meta_text="", footer=(), body="", breadcrumb=None):
     ("来源：《人民日报》(2023年06月18日 01 版)", "人民日报", []),
     ("来源：成都日报 记者 张三 实习生 李四", "成都日报", ["张三", "李四"]),
     ("来源：人民日报 编辑部", "人民日报 编辑部", []),  # a newsroom, not a credit
+    # a value never runs into the date beside it or the next meta element's line
+    ("来源： 人民日报 2024-05-13 08:49", "人民日报", []),
+    ("来源： 市政府网\n2023-11-17 15:13", "市政府网", []),
+    ("来源于：东区办事处", "东区办事处", []),
+    ("信息来源：区应急管理局 作者：", "区应急管理局", []),
+    ("来源: | 发布时间: 2018-05-17 | 浏览次数:", None, []),  # an empty label
+    ("来源：本站原创 作者：宣传科", "本站原创", ["宣传科"]),  # the site's own work is a source
 ])
 def test_meta_line_values(meta, source, author):
     item, _ = run(meta)
@@ -69,6 +76,22 @@ def test_footer_fills_what_the_meta_line_lacks_and_editor_prefers_the_responsibl
     assert (item.source, item.editor) == ("四川省地方志工作办公室", "何晓波")
     item, _ = run("来源：x|作者：y", footer=["作者：市委会宣传处", "责任编辑：朱美栋", "终审：某人"])
     assert (item.author, item.editor) == (["y"], "朱美栋")
+
+
+@pytest.mark.parametrize("meta, footer, editor", [
+    ("2024-05-20 16:25:01 来源: 区融媒体中心 选稿：许文杰", [], "许文杰"),  # 选稿: the duty editor of a repost
+    ("来源：本站", ["供稿：药剂科 摄影/张艳 编辑/苏芳"], "苏芳"),  # slash forms
+    ("", ["【责任编辑:张樵苏 】"], "张樵苏"),
+    ("作者：陈某 责任编辑：陈某\n2020年07月04日 12:10 来源：求是网", [], "陈某"),
+])
+def test_editor_labels_and_forms(meta, footer, editor):
+    item, _ = run(meta, footer=footer)
+    assert item.editor == editor
+
+
+def test_a_one_character_label_takes_no_slash():
+    item, _ = run("", footer=["文/图 张三"])
+    assert item.author == []
 
 
 def test_dateline_gives_the_reporter_when_nothing_else_does():

@@ -59,6 +59,7 @@ def test_each_dom_rule_removes_its_widget_and_keeps_the_article(rule, widget):
     ("分享至：", "share"),
     ("点击蓝字 关注我们", "wechat_prompt"), ("长按识别二维码关注我们", "wechat_prompt"), ("阅读原文", "wechat_prompt"),
     ("共2页: 上一页 1 2 下一页", "pager"), ("上一頁 1 2 3 下一頁", "pager"), ("[1] [2] [3]", "pager"),
+    ("图集", "gallery"), ("+1", "gallery"), ("点击查看大图", "gallery"),
     ("微信截图_20250609111515", "file_name"), ("IMG_0412.JPG", "file_name"), ("微信图片_20220916.png", "file_name"),
 ])
 def test_each_line_rule(line, rule):
@@ -128,6 +129,23 @@ def test_trailing_author_and_editor_lines_move_to_the_footer():
     cleaned = body("<p>正文。</p><p>作者：市委会宣传处</p><p>责任编辑：朱美栋</p><p><a href='#top'>Top</a></p>")
     assert cleaned.paragraphs == ["正文。"]
     assert cleaned.footer == ["作者：市委会宣传处", "责任编辑：朱美栋"]
+
+
+@pytest.mark.parametrize("closing, footer", [
+    ("<p>药剂科供稿 摄影/张艳 编辑/苏芳</p>", ["药剂科供稿 摄影/张艳 编辑/苏芳"]),
+    ("<p>（资料来源：参考消息、海外网等）</p><p>【编辑：姚昊】</p>", ["（资料来源：参考消息、海外网等）", "【编辑：姚昊】"]),
+    ("<p>【纠错】 <span>【责任编辑:张樵苏\n】</span></p>", ["【责任编辑:张樵苏 】"]),
+    ("<p>《光明日报》（2024年05月20日 03版）</p>", ["来源:《光明日报》（2024年05月20日 03版）"]),
+])
+def test_closing_credit_source_and_edition_lines_move_to_the_footer(closing, footer):
+    cleaned = body("<p>会议要求，各地要加强收购资金保障。</p>" + closing)
+    assert cleaned.paragraphs == ["会议要求，各地要加强收购资金保障。"]
+    assert cleaned.footer == footer
+
+
+def test_a_closing_sentence_that_mentions_an_editor_stays():
+    cleaned = body("<p>正文。</p><p>他说：这件事要问编辑/记者本人。</p>")
+    assert cleaned.paragraphs == ["正文。", "他说：这件事要问编辑/记者本人。"]
 
 
 def test_photo_captions_and_alt_texts_go_to_images():
