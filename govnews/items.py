@@ -32,6 +32,8 @@ class Article:
     flags: list[str] = field(default_factory=list)
     crawled_at: str | None = None
     duplicate_of: str | None = None
+    # Where the bytes of each page are kept (govnews.provenance): a record, not content.
+    provenance: list[dict[str, Any]] = field(default_factory=list)
     # Spider-to-pipeline hand-over, never exported. Keys: body_html (outer HTML of the
     # body container), meta_text (the meta line(s)), breadcrumb_text, fetched_url (set by
     # the spiders); footer_lines (作者/责任编辑 lines the noise stage moved out of the body).
@@ -40,3 +42,6 @@ class Article:
 
 #: Field names written to feeds, in order (``raw`` is internal).
 EXPORT_FIELDS: list[str] = [f.name for f in fields(Article) if f.metadata.get("export", True)]
+#: Fields that say when and from where an item was made, not what it says: left out when
+#: two extractions of one page are compared.
+RUN_FIELDS: tuple[str, ...] = ("crawled_at", "provenance")

@@ -23,6 +23,7 @@ from twisted.python.failure import Failure
 from govnews import signals as govnews_signals
 from govnews.encoding import better_encoding
 from govnews.items import Article
+from govnews.provenance import pages_of
 from govnews.urls import canonical_url
 from portals import Portal, PortalError, load_configured_portal, load_portal
 from spiders import heuristics
@@ -161,6 +162,7 @@ class PortalSpider(scrapy.Spider):
             tags=[t for t in (text_of(s) for s in self.select(response, "tags")) if t]
             or self.fallback("tags", heuristics.find_tags(response)) or [],
             crawled_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            provenance=pages_of(response),
             raw={
                 "breadcrumb_text": crumb,
                 "meta_text": meta or self.fallback("meta", heuristics.find_meta(response, body)),
@@ -210,6 +212,7 @@ class PortalSpider(scrapy.Spider):
             yield from self._article_cut_short(item, response.url, "no article text")
             return
         item.raw["body_html"] = (item.raw.get("body_html") or "") + body.get()
+        item.provenance.extend(pages_of(response))
         footer = heuristics.find_footer_lines(page, body)
         item.raw["footer_lines"] = list(dict.fromkeys([*item.raw.get("footer_lines", []), *footer]))
         self.crawler.stats.inc_value("extract/article_pages")

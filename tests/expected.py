@@ -1,8 +1,8 @@
 """Golden items: the exact final item of every saved article page.
 
 ``tests/fixtures/<portal>/expected/<page>.json`` holds what the spider and every pipeline
-make of ``pages/<page>`` (all exported fields but ``crawled_at``, the only one that
-changes from run to run). After a deliberate change of output, rewrite them with
+make of ``pages/<page>`` (all exported fields but ``crawled_at`` and ``provenance``, the
+ones that change from run to run). After a deliberate change of output, rewrite them with
 ``python -m tests.expected`` and read the diff line by line before committing it.
 """
 
@@ -14,13 +14,13 @@ from pathlib import Path
 from itemadapter import ItemAdapter
 
 from govnews.extract import item_from_archive, make_crawler, run_pipelines
-from govnews.items import EXPORT_FIELDS
+from govnews.items import EXPORT_FIELDS, RUN_FIELDS
 from govnews.replay import ReplayArchive
 from portals import available_portals, load_portal
 from tests.archives import FIXTURES, manifest
 
-#: Fields compared; crawled_at is the time of the run.
-COMPARED = [name for name in EXPORT_FIELDS if name != "crawled_at"]
+#: Fields compared: what the page says, not when or from which file it was read.
+COMPARED = [name for name in EXPORT_FIELDS if name not in RUN_FIELDS]
 
 
 def article_entries(portal: str) -> list[dict]:
