@@ -10,9 +10,11 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
+# `make crawl RECORD=output/warc` also writes the crawl as WARC files there.
 crawl: $(BIN)/.installed
 	rm -rf output/demo-state
-	$(BIN)/scrapy crawlall -s REPLAY=tests/fixtures -s STATE_DIR=output/demo-state -O output/articles.jsonl:jsonlines
+	$(BIN)/scrapy crawlall -s REPLAY=tests/fixtures -s STATE_DIR=output/demo-state -O output/articles.jsonl:jsonlines \
+		$(if $(RECORD),-s RECORD=$(RECORD))
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -q

@@ -23,12 +23,19 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
-# Answer every request from saved pages when REPLAY names an archive folder
-# (or a folder of archives, one per portal). Unset: live crawl.
+# Answer every request from archives when REPLAY names them (comma-separated): a saved-pages
+# folder (or a folder of them, one per portal), a WARC file or a folder of WARC files.
+# Unset: live crawl.
 REPLAY = None
+# Write every request and response as WARC/1.1 records into this folder (govnews.record).
+RECORD = None
+# A portal's WARC file is closed, and the next one begun, once it reaches this size.
+RECORD_MAX_BYTES = 1_000_000_000
 DOWNLOADER_MIDDLEWARES = {
     # Last before the network, so robots.txt, retries and redirects apply as live.
     "govnews.replay.ReplayMiddleware": 960,
+    # Next to the network (above HttpCompressionMiddleware, 590): responses as received.
+    "govnews.record.RecordMiddleware": 950,
 }
 
 ITEM_PIPELINES = {
