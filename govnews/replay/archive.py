@@ -1,0 +1,48 @@
+"""Every archive under the paths ``REPLAY`` names, asked in turn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy import Request
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+
+from govnews import cdxj
+from govnews.replay.folder import SavedPages, manifests_in
+from govnews.replay.warc import WarcArchive
+
+
+class ReplayArchive:
+    """Saved-page folders and WARC files found under ``roots``; the first that has a URL
+    answers it (the WARC files together: the latest capture among them)."""
+
+    def __init__(self, *roots: Path) -> None:
+        self.roots = [Path(root).resolve() for root in roots]
+        self.sources: list[SavedPages | WarcArchive] = []
+        warcs: list[Path] = []
+        for root in self.roots:
+            found = cdxj.warc_files(root) if root.exists() else []
+            if root.is_dir() and manifests_in(root):
+                self.sources.append(SavedPages(root))
+            elif not found:
+                raise NotConfigured(f"REPLAY={root}: no manifest.json in it or its sub-folders, and no WARC file")
+            warcs.extend(found)
+        if warcs:
+            self.sources.append(WarcArchive(warcs))
+
+    def __len__(self) -> int:
+        return sum(len(source) for source in self.sources)
+
+    @property
+    def portals(self) -> set[str]:
+        """Portals the archives hold pages of (manifests' and warcinfo records' ``portal``)."""
+        return set().union(*(source.portals for source in self.sources))
+
+    def response_for(self, request: Request) -> Response | None:
+        """The archived response for ``request``, or None when no archive has it."""
+        for source in self.sources:
+            response = source.response_for(request)
+            if response is not None:
+                return response
+        return None

@@ -1,0 +1,92 @@
+"""WARC files as a replay source: each URL answered with its latest recorded capture.
+
+Captures are found through the CDXJ index beside each file (:mod:`govnews.cdxj`; a file
+without one is read whole). The response comes back as recorded: status, headers and body
+bytes before decompression (HttpCompressionMiddleware then decodes them as live), so
+charsets and redirects are the site's. A ``revisit`` record answers with its own status and
+headers and the payload of the record it refers to (same digest).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from scrapy import Request
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
+from w3lib.url import canonicalize_url
+from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
+
+from govnews import cdxj
+from govnews.cdxj import Capture
+from govnews.provenance import PROVENANCE
+
+logger = logging.getLogger(__name__)
+
+
+def warcinfo_fields(warc: Path) -> dict[str, str]:
+    """The ``name: value`` fields of the file's opening warcinfo record ({} if none)."""
+    with warc.open("rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type != "warcinfo":
+                return {}
+            text = record.content_stream().read().decode("utf-8", "replace")
+            return dict(line.split(": ", 1) for line in text.splitlines() if ": " in line)
+    return {}
+
+
+class WarcArchive:
+    """The captures of a set of WARC files (names unique across them)."""
+
+    def __init__(self, files: list[Path]) -> None:
+        self.files: dict[str, Path] = {}
+        self.latest: dict[str, Capture] = {}  # canonical URL → latest capture
+        self.payloads: dict[str, Capture] = {}  # payload digest → a response record holding it
+        self.portals: set[str] = set()
+        captures: list[Capture] = []
+        for warc in files:
+            if warc.name in self.files:
+                logger.warning("replay: %s and %s share a name; the first is used", self.files[warc.name], warc)
+                continue
+            self.files[warc.name] = warc
+            portal = warcinfo_fields(warc).get("portal")
+            if portal:
+                self.portals.add(portal)
+            captures.extend(cdxj.captures_of(warc))
+        for capture in sorted(captures, key=lambda c: c.warc_date):
+            self.latest[canonicalize_url(capture.url)] = capture
+            if capture.record_type == "response":
+                self.payloads[capture.digest] = capture
+
+    def __len__(self) -> int:
+        return len(self.latest)
+
+    def response_for(self, request: Request) -> Response | None:
+        """The latest capture of ``request``'s URL (the record holding its bytes in
+        ``request.meta[PROVENANCE]``), or None when there is none."""
+        capture = self.latest.get(canonicalize_url(request.url))
+        if capture is None:
+            return None
+        holder = capture if capture.record_type == "response" else self.payloads.get(capture.digest)
+        if holder is None:
+            logger.error("replay: revisit of %s refers to a payload no given WARC holds", capture.url)
+            return None
+        with self.files[capture.filename].open("rb") as stream:
+            http = self._record(stream, capture).http_headers
+        with self.files[holder.filename].open("rb") as stream:
+            body = self._record(stream, holder).raw_stream.read()
+        headers = Headers()
+        for name, value in http.headers:
+            headers.appendlist(name.encode("latin-1"), value.encode("latin-1"))
+        request.meta[PROVENANCE] = {"file": holder.filename, "record_id": holder.record_id,
+                                    "offset": holder.offset}
+        cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
+        return cls(url=request.url, status=int(http.get_statuscode()), headers=headers, body=body,
+                   request=request, flags=["replay"])
+
+    @staticmethod
+    def _record(stream, capture: Capture) -> ArcWarcRecord:
+        stream.seek(capture.offset)
+        return next(iter(ArchiveIterator(stream)))
