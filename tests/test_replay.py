@@ -1,4 +1,4 @@
-"""The replay middleware answers from the archive, and never from anywhere else."""
+"""The replay middleware answers from saved pages, and never from anywhere else."""
 
 import json
 
@@ -8,6 +8,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.utils.test import get_crawler
 
+from govnews.provenance import PROVENANCE
 from govnews.replay import ReplayArchive, ReplayMiddleware
 
 
@@ -33,16 +34,20 @@ def middleware(root):
 
 def test_saved_page_comes_back_with_its_status_headers_and_charset(archive):
     mw, stats = middleware(archive)
-    response = mw.process_request(Request("http://a.gov.cn/news/1.html#comments"))
+    request = Request("http://a.gov.cn/news/1.html#comments")
+    response = mw.process_request(request)
     assert isinstance(response, HtmlResponse)
+    assert request.meta[PROVENANCE] == {"file": str(archive / "site" / "pages" / "a.html")}
     assert response.status == 200 and response.encoding == "gb18030"  # w3lib reads gbk as its superset
     assert response.css("h1::text").get() == "标题"
     assert stats.get_value("replay/hit") == 1
 
 
 def test_a_folder_of_archives_and_one_archive_both_work(archive):
-    assert "http://a.gov.cn/news/1.html" in ReplayArchive(archive).entries
-    assert "http://a.gov.cn/news/1.html" in ReplayArchive(archive / "site").entries
+    for root in (archive, archive / "site"):
+        replay = ReplayArchive(root)
+        assert len(replay) == 3 and replay.portals == {"site"}
+        assert replay.response_for(Request("http://a.gov.cn/news/1.html")).status == 200
 
 
 def test_redirects_are_served_as_saved(archive):
@@ -68,7 +73,7 @@ def test_a_manifest_cannot_serve_files_outside_its_archive(archive):
 def test_off_without_the_setting_and_refused_without_a_manifest(tmp_path):
     with pytest.raises(NotConfigured):
         ReplayMiddleware.from_crawler(get_crawler(settings_dict={}))
-    with pytest.raises(NotConfigured, match="no manifest.json"):
+    with pytest.raises(NotConfigured, match="no manifest.json in it or its sub-folders, and no WARC file"):
         ReplayMiddleware.from_crawler(get_crawler(settings_dict={"REPLAY": str(tmp_path)}))
 
 
