@@ -15,5 +15,5 @@ EDITOR_LABELS = ("责任编辑", "責任編輯", "责编", "网络编辑", "值�
 #: Labels of the lines below an article (作者：…, 责任编辑：…), longest first.
 FOOTER_LABELS = tuple(sorted({*SOURCE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS}, key=len, reverse=True))
 #: Words that lead a location bar (您的位置：首页 > …), longest first.
-CRUMB_LABELS = ("您现在的位置", "你现在的位置", "您所在的位置", "现在的位置", "当前的位置", "您的位置", "你的位置",
+CRUMB_LABELS = ("您现在的位置", "你现在的位置", "您所在的位置", "现在的位置", "现在位置", "当前的位置", "您的位置", "你的位置",
                 "当前位置", "當前位置", "所在位置", "当前页面", "位置")

@@ -38,9 +38,11 @@ _LABELS = "|".join(_label_pattern(label) for label in sorted(
 #: A label and its colon; labels of two characters or more also take a slash (编辑/苏芳,
 #: 摄影/张艳), one-character ones not (文/图 is a credit, not 文：图).
 _LABEL = re.compile(rf"({_LABELS})\s*[:：]|(?<![\u4e00-\u9fff])({_LABELS})(?<=[\u4e00-\u9fff]{{2}})/(?=\S)")
-#: Where a value ends though no label follows: a line break (the next meta element) or a
-#: full date after a space (来源：人民日报 2024-05-13 08:49; a date in brackets is an edition).
-_VALUE_END = re.compile(r"\n|\s(?=\d{4}\s*[-/.年]\s*\d{1,2})")
+#: Where a value ends though no label follows: a line break (the next meta element), a
+#: full date after a space (来源：人民日报 2024-05-13 08:49; a date in brackets is an edition)
+#: or a widget's word beside the line (来源：求是网 参与互动, 来源: 长江网 调整字体).
+_VALUE_END = re.compile(r"\n|\s(?=\d{4}\s*[-/.年]\s*\d{1,2})"
+                        r"|\s(?=(?:参与互动|调整字体|字[体号]|打印|分享到?|收藏|评论|我要纠错|纠错|关闭)(?:\s|[:：]|$))")
 _SEPARATOR_CLASS = r"[\s|｜/,，;；]+"
 #: Separators and any whitespace at either end of a value (``\r`` and U+3000 included).
 _EDGES = re.compile(rf"^{_SEPARATOR_CLASS}|{_SEPARATOR_CLASS}$")

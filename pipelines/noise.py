@@ -204,8 +204,11 @@ def clean_text(text: str) -> str:
 # --- DOM → blocks --------------------------------------------------------------------
 
 
-def drop_noise_nodes(root: Any, extra_selectors: Iterable[str] = ()) -> dict[str, int]:
-    """Remove noise elements under ``root`` in place; return counts per rule."""
+def drop_noise_nodes(root: Any, extra_selectors: Iterable[str] = (),
+                     credits: list[str] | None = None) -> dict[str, int]:
+    """Remove noise elements under ``root`` in place; return counts per rule. Credit lines a
+    dropped widget holds (the 责任编辑 line beside a tag row's 【纠错】 button) are appended
+    to ``credits``, when given: they belong in fields, not with the widget."""
     counts: dict[str, int] = {}
     doomed: list[tuple[Any, str]] = []
     for node in root.iterdescendants():
@@ -233,6 +236,8 @@ def drop_noise_nodes(root: Any, extra_selectors: Iterable[str] = ()) -> dict[str
             continue
         if rule not in ("comment", "markup"):
             counts[rule] = counts.get(rule, 0) + 1
+            if credits is not None and rule != "hidden":
+                credits.extend(filter(None, (closing_meta(b.text) for b in blocks_of(node, "") if b.text)))
         _remove_keep_tail(node)
     return counts
 
@@ -356,7 +361,8 @@ def clean_body(
     """Article paragraphs, images, tags and footer meta lines of one body's HTML."""
     root = lxml_html.fragment_fromstring(body_html, create_parent="div")
     tags = _keyword_tags(root)
-    rules = drop_noise_nodes(root, drop_selectors)
+    credits: list[str] = []
+    rules = drop_noise_nodes(root, drop_selectors, credits)
     title_key = line_key(title or "")
     paragraphs: list[str] = []
     images: list[dict[str, str | None]] = []
@@ -415,7 +421,7 @@ def clean_body(
         paragraphs.pop()
         footer.insert(0, moved)
         rules["footer_meta"] = rules.get("footer_meta", 0) + 1
-    return CleanBody(paragraphs, images, tags, footer, rules)
+    return CleanBody(paragraphs, images, tags, [*footer, *credits], rules)
 
 
 def closing_meta(line: str) -> str | None:
@@ -468,7 +474,7 @@ def _keyword_tags(root: Any) -> list[str]:
         if any(DOM_RULES["keywords"].search(t) for t in tokens):
             for link in node.iter("a"):
                 text = _SPACES.sub(" ", link.text_content()).strip()
-                if text and text not in found:
+                if text and text not in found and not _BRACKETED_TOOL.fullmatch(line_key(text)):
                     found.append(text)
     return found
 

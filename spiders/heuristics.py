@@ -34,7 +34,7 @@ def _labels(*words: str) -> str:
 
 #: Labels of a meta line. A short element holding one of them is meta, not prose.
 META_LABEL = re.compile("({})\\s*[:：]".format(_labels(
-    "来源", "來源", "发布时间", "發布時間", "發佈時間", "发布日期", "發布日期", "时间", "時間", "日期",
+    "来源", "來源", "来源于", "发布时间", "發布時間", "發佈時間", "发布日期", "發布日期", "时间", "時間", "日期",
     "作者", "记者", "記者")))
 #: A line that starts with a full date (2020-02-21 09:21, 2022年09月28日): a bare date line.
 DATE_LEAD = re.compile(r"^\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月)")
@@ -77,7 +77,8 @@ FOOTER_SCAN = 60
 
 
 def text_of(node: Any, sep: str = " ") -> str:
-    """Whitespace-collapsed text of an lxml element or a parsel Selector.
+    """Whitespace-collapsed text a reader sees in an lxml element or a parsel Selector:
+    no script or style source, nothing inside a hidden (``display:none``) block.
 
     Text nodes are joined with ``sep``: a space where elements carry separate values
     (meta, breadcrumb), nothing for headlines (inline tags must not split words).
@@ -85,7 +86,27 @@ def text_of(node: Any, sep: str = " ") -> str:
     root = getattr(node, "root", node)
     if not isinstance(getattr(root, "tag", None), str):
         return ""
-    return _SPACES.sub(" ", sep.join(root.itertext())).strip()
+    return _SPACES.sub(" ", sep.join(_visible_texts(root))).strip()
+
+
+def _visible_texts(element: Any) -> list[str]:
+    """``element``'s text nodes in reading order, less those of unseen elements."""
+    texts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in _UNSEEN_TAGS and not is_hidden(child):
+            texts.extend(_visible_texts(child))
+        texts.append(child.tail or "")
+    return texts
+
+
+#: Elements whose text a reader never sees as text.
+_UNSEEN_TAGS = {"script", "style", "noscript", "template", "textarea", "select"}
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def is_hidden(element: Any) -> bool:
+    """Whether ``element`` is hidden by its own style attribute (``display:none``)."""
+    return _HIDDEN_STYLE.search(element.get("style") or "") is not None
 
 
 def head_meta(page: Selector, *names: str) -> str | None:
@@ -159,7 +180,9 @@ def is_meta_line(own: str) -> bool:
 
 
 def _excluded(element: Any) -> bool:
-    return any(isinstance(a.tag, str) and a.tag in _SKIP_TAGS for a in element.iterancestors())
+    """Whether ``element`` is inside a link, a script… or anywhere in a hidden block."""
+    return is_hidden(element) or any(isinstance(a.tag, str) and (a.tag in _SKIP_TAGS or is_hidden(a))
+                                     for a in element.iterancestors())
 
 
 def _depth(element: Any) -> int:
@@ -341,7 +364,8 @@ def find_breadcrumb(page: Selector) -> str | None:
 
 
 def find_footer_lines(page: Selector, body: Selector | None) -> list[str]:
-    """Short 作者/责任编辑/终审/来源 lines right below the body, which belong in fields.
+    """Short 作者/责任编辑/终审/来源 lines and labelled meta lines (发布日期：… 责任编辑：…)
+    right below the body, which belong in fields: some templates put the whole meta line there.
 
     Scans the elements after the body in document order (siblings of the body and of its
     containers alike: ``<div class="content"><div class="TRS_Editor">…</div></div>`` then
@@ -355,7 +379,7 @@ def find_footer_lines(page: Selector, body: Selector | None) -> list[str]:
         if not isinstance(node.tag, str) or node.tag in _SKIP_TAGS or _excluded(node):
             continue
         own = own_prose(node)
-        if FOOTER_LABEL.match(own):
+        if FOOTER_LABEL.match(own) or META_LABEL.search(own) and is_meta_line(own):
             text = text_of(node)
             if len(text) <= 60 and text not in lines:
                 lines.append(text)
