@@ -1,4 +1,4 @@
-"""Hypothesis profiles.
+"""Hypothesis profiles, and a recorded crawl shared by the WARC tests.
 
 ``default`` explores new random examples each run, which is how the property tests keep
 finding edge cases on developers' machines. ``ci`` (``HYPOTHESIS_PROFILE=ci``, set by
@@ -7,7 +7,17 @@ finding edge cases on developers' machines. ``ci`` (``HYPOTHESIS_PROFILE=ci``, s
 
 import os
 
+import pytest
 from hypothesis import settings
+
+from tests.crawling import crawlall
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture(scope="session")
+def recorded(tmp_path_factory):
+    """A replayed crawl of all five portals with RECORD on: (its WARC folder, its result)."""
+    workdir = tmp_path_factory.mktemp("recorded")
+    return workdir / "warc", crawlall(workdir, "-s", f"RECORD={workdir / 'warc'}")

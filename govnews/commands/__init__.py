@@ -1,1 +1,1 @@
-"""Project commands: ``scrapy crawlall`` and ``scrapy extract``."""
+"""Project commands: ``scrapy crawlall``, ``scrapy extract`` and ``scrapy reextract``."""

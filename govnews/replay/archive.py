@@ -26,7 +26,7 @@ class ReplayArchive:
             if root.is_dir() and manifests_in(root):
                 self.sources.append(SavedPages(root))
             elif not found:
-                raise NotConfigured(f"REPLAY={root}: no manifest.json in it or its sub-folders, and no WARC file")
+                raise NotConfigured(f"{root}: no manifest.json in it or its sub-folders, and no WARC file")
             warcs.extend(found)
         if warcs:
             self.sources.append(WarcArchive(warcs))

@@ -27,7 +27,11 @@ class ReplayMiddleware:
         roots = crawler.settings.getlist("REPLAY")
         if not roots:
             raise NotConfigured
-        middleware = cls(ReplayArchive(*map(Path, roots)), crawler)
+        try:
+            archive = ReplayArchive(*map(Path, roots))
+        except NotConfigured as exc:
+            raise NotConfigured(f"REPLAY={exc}") from exc
+        middleware = cls(archive, crawler)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         return middleware
 

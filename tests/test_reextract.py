@@ -1,0 +1,64 @@
+"""``scrapy reextract``: the recorded crawl of all five portals, extracted again from its WARCs."""
+
+import json
+import subprocess
+
+import pytest
+
+from tests.crawling import ROOT, SCRAPY
+
+PORTALS = ["cqmjsw", "gjdb", "lzbs_mirror", "scsqw", "whrx"]
+
+
+def reextract(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*SCRAPY, "reextract", *args], cwd=ROOT, capture_output=True, text=True, timeout=240)
+
+
+@pytest.fixture(scope="module")
+def again(recorded, tmp_path_factory):
+    """Re-extraction of the recording, told to use a state and a RECORD folder of the
+    user's: it must touch neither."""
+    folder, _ = recorded
+    workdir = tmp_path_factory.mktemp("reextract")
+    before = sorted(p.name for p in folder.iterdir())
+    done = reextract(str(folder), "-O", f"{workdir / 'out.jsonl'}", "-s", f"STATE_DIR={workdir / 'mystate'}",
+                     "-s", f"RECORD={folder}")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert sorted(p.name for p in folder.iterdir()) == before  # nothing recorded again
+    items = [json.loads(line) for line in (workdir / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    return workdir, done, items
+
+
+@pytest.mark.slow
+def test_the_same_items_come_out_citing_the_same_records(recorded, again):
+    _, crawl = recorded
+    _, _, items = again
+    assert len(items) == len(crawl.items) == 29
+
+    def by_url(batch):
+        return {item["url"]: {k: v for k, v in item.items() if k != "crawled_at"} for item in batch}
+    assert by_url(items) == by_url(crawl.items)  # provenance too: the records the crawl wrote
+
+
+@pytest.mark.slow
+def test_every_portal_of_the_archive_is_run_with_nothing_fetched_and_nothing_failed(recorded, again):
+    _, crawl = recorded
+    _, done, _ = again
+    for portal in PORTALS:
+        count = sum(item["portal"] == portal for item in crawl.items)
+        pages = crawl.stats[portal]["downloader/response_count"]
+        assert f"{portal}: pages={pages} articles={count} dropped=0 failed=0 errors=0" in done.stdout
+
+
+@pytest.mark.slow
+def test_the_users_state_is_not_touched(again):
+    workdir, _, _ = again
+    assert not (workdir / "mystate").exists()
+
+
+def test_no_archive_or_a_folder_without_one_is_a_usage_error(tmp_path):
+    none = reextract("-O", str(tmp_path / "out.jsonl"))
+    assert none.returncode == 2 and "give the archives to read" in none.stderr
+    empty = reextract(str(tmp_path), "-O", str(tmp_path / "out.jsonl"))
+    assert empty.returncode == 2 and f"{tmp_path}: no manifest.json" in empty.stderr
+    assert not (tmp_path / "out.jsonl").exists()
