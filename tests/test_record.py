@@ -1,26 +1,29 @@
 """RECORD: a crawl written as WARC/1.1, read back with warcio and checked by ``warcio check``."""
 
+import gzip
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
 from collections import Counter
 
 import pytest
 from scrapy import Request
 
 from govnews import cdxj
+from govnews.items import RUN_FIELDS
 from govnews.record.middleware import payload_digest
 from govnews.replay import ReplayArchive
 from tests.archives import FIXTURES, manifest
-from tests.crawling import crawlall
+from tests.crawling import ROOT, SCRAPY, crawlall
+from tests.loopback import ArchiveProxy
+from tests.test_crawl import article_urls
+from tests.test_incremental import recorded_urls
 from tests.warcs import read, read_all, warcio_check
 
 PORTALS = ["cqmjsw", "gjdb", "lzbs_mirror", "scsqw", "whrx"]
-
-
-@pytest.fixture(scope="module")
-def recorded(tmp_path_factory):
-    """A replayed crawl of all five portals, recorded."""
-    workdir = tmp_path_factory.mktemp("recorded")
-    result = crawlall(workdir, "-s", f"RECORD={workdir / 'warc'}")
-    return workdir / "warc", result
 
 
 def test_one_file_and_one_index_per_portal_each_passing_warcio_check(recorded):
@@ -127,3 +130,71 @@ def test_files_roll_at_the_size_limit_without_splitting_a_pair(tmp_path):
         total += sum(r.type == "response" for r in records)
     assert total == len(manifest("whrx")["responses"])
     assert warcio_check(*files).returncode == 0
+
+
+def live_crawl_command(tmp_path, folder, *extra):
+    return [*SCRAPY, "crawlall", "-a", "portals=whrx", "-O", f"{tmp_path / 'out.jsonl'}:jsonlines",
+            "-s", f"STATE_DIR={tmp_path / 'state'}", "-s", f"RECORD={folder}", "-s", "AUTOTHROTTLE_ENABLED=False",
+            "-s", f"STATS_FILE={tmp_path / 'stats.json'}", *extra]
+
+
+def proxy_env(proxy):
+    return {**os.environ, "http_proxy": proxy.url, "no_proxy": "", "NO_PROXY": ""}
+
+
+@pytest.mark.slow
+def test_a_crawl_killed_while_recording_leaves_a_whole_file_holding_every_recorded_article(tmp_path):
+    folder, state = tmp_path / "warc", tmp_path / "state"
+    with ArchiveProxy(FIXTURES / "whrx") as proxy:
+        crawl = subprocess.Popen(live_crawl_command(tmp_path, folder, "-s", "DOWNLOAD_DELAY=0.4"), cwd=ROOT,
+                                 env=proxy_env(proxy), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(recorded_urls(state)) < 2:
+            time.sleep(0.01)
+        crawl.send_signal(signal.SIGKILL)
+        crawl.wait()
+    recorded = recorded_urls(state)
+    assert 2 <= len(recorded) < len(article_urls("whrx"))
+    (warc,) = folder.glob("whrx-*.warc.gz")
+    assert not cdxj.index_path(warc).exists()  # killed before the file was closed
+    check = warcio_check(warc)
+    assert check.returncode == 0, check.stdout
+    responses = {r.headers["WARC-Target-URI"] for r in read(warc) if r.type == "response"}
+    assert set(recorded) <= responses
+    archive = ReplayArchive(folder)  # read whole, having no index
+    assert all(archive.response_for(Request(url)).status == 200 for url in recorded)
+
+
+def test_a_live_gzip_response_is_recorded_as_it_came_over_the_wire(tmp_path):
+    """A real HTTP server on 127.0.0.1 sends one article gzip-encoded: the record keeps
+    the compressed bytes and Content-Encoding; the item is the same as from the plain page."""
+    archive = tmp_path / "whrx"
+    shutil.copytree(FIXTURES / "whrx", archive)
+    data = manifest("whrx")
+    entry = next(e for e in data["responses"] if e["url"].endswith("/32214.html"))
+    page = (archive / entry["file"]).read_bytes()
+    zipped = gzip.compress(page, mtime=0)
+    (archive / entry["file"]).write_bytes(zipped)
+    entry["headers"]["Content-Encoding"] = "gzip"
+    (archive / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    folder = tmp_path / "warc"
+    with ArchiveProxy(archive) as proxy:
+        done = subprocess.run(live_crawl_command(tmp_path, folder, "-s", "DOWNLOAD_DELAY=0"), cwd=ROOT, env=proxy_env(proxy),
+                              capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    (warc,) = folder.glob("whrx-*.warc.gz")
+    records = read(warc)
+    (record,) = [r for r in records if r.type == "response" and r.headers["WARC-Target-URI"] == entry["url"]]
+    assert record.http_header("Content-Encoding") == "gzip" and record.raw == zipped
+    assert record.http_header("Content-Length") == str(len(zipped))
+    assert record.headers["WARC-Payload-Digest"] == payload_digest(zipped)
+    assert record.headers["WARC-IP-Address"] == "127.0.0.1"
+    (request,) = [r for r in records if r.type == "request" and r.headers["WARC-Target-URI"] == entry["url"]]
+    assert request.http_header("Host") == "www.whrx.net" and "gzip" in request.http_header("Accept-Encoding")
+    assert warcio_check(warc).returncode == 0
+    items = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    (item,) = [i for i in items if i["url"] == entry["url"]]
+    expected = json.loads((FIXTURES / "whrx" / "expected" / "article_32214.json").read_text(encoding="utf-8"))
+    assert {k: v for k, v in item.items() if k not in RUN_FIELDS} == expected
+    assert item["provenance"] == [{"file": warc.name, "record_id": record.headers["WARC-Record-ID"],
+                                   "offset": record.offset}]
