@@ -288,7 +288,8 @@ class PortalSpider(scrapy.Spider):
     def _page(self, response: Response) -> TextResponse | None:
         """The response as text, re-decoded with the portal's encoding when the site's
         headers are known to lie, else with the encoding its bytes are in when that is not
-        the one it declares (govnews.encoding, stat ``extract/recoded``); None for an
+        the one it declares (govnews.encoding, stat ``extract/recoded``), content after
+        its ``</html>`` moved into its body (``extract/content_after_html``); None for an
         answer that is no page (a PDF or an image where a page was linked), logged and
         counted as ``extract/not_text``."""
         if not isinstance(response, TextResponse):
@@ -297,13 +298,14 @@ class PortalSpider(scrapy.Spider):
                                 response.headers.get("Content-Type", b"no Content-Type").decode("latin-1"))
             return None
         if self.portal.encoding:
-            return response.replace(encoding=self.portal.encoding)
-        better = better_encoding(response.body, response.encoding, response.text)
-        if better:
+            response = response.replace(encoding=self.portal.encoding)
+        elif better := better_encoding(response.body, response.encoding, response.text):
             self.crawler.stats.inc_value("extract/recoded")
             self.logger.info("%s: %s is not %s as served; decoded as %s", self.portal.name, response.url,
                              response.encoding, better)
-            return response.replace(encoding=better)
+            response = response.replace(encoding=better)
+        if heuristics.adopt_stray_content(response):
+            self.crawler.stats.inc_value("extract/content_after_html")
         return response
 
 

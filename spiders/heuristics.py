@@ -66,7 +66,7 @@ _BLOCK_TAGS = {
     "header", "footer", "nav", "aside", "figure", "figcaption", "pre",
 }
 _SKIP_TAGS = {"script", "style", "noscript", "template", "textarea", "select", "a", "button"}
-_HEADING_RANK = {"h1": 4, "h2": 3, "h3": 2, "h4": 1}
+_HEADING_RANK = {"h1": 4, "h2": 3, "h3": 2, "h4": 1, "h5": 1, "h6": 1}
 _BOLD_TAGS = {"b", "strong", "font"}
 #: A paragraph shorter than this (in characters) is a caption, label or link, not prose.
 MIN_PARAGRAPH = 20
@@ -76,9 +76,10 @@ META_MAX = 150
 FOOTER_SCAN = 60
 
 
-def text_of(node: Any, sep: str = " ") -> str:
+def text_of(node: Any, sep: str = " ", unseen: frozenset[str] = frozenset()) -> str:
     """Whitespace-collapsed text a reader sees in an lxml element or a parsel Selector:
-    no script or style source, nothing inside a hidden (``display:none``) block.
+    no script or style source, nothing inside a hidden (``display:none``) block, nor inside
+    elements of the ``unseen`` tags the caller names.
 
     Text nodes are joined with ``sep``: a space where elements carry separate values
     (meta, breadcrumb), nothing for headlines (inline tags must not split words).
@@ -86,27 +87,49 @@ def text_of(node: Any, sep: str = " ") -> str:
     root = getattr(node, "root", node)
     if not isinstance(getattr(root, "tag", None), str):
         return ""
-    return _SPACES.sub(" ", sep.join(_visible_texts(root))).strip()
+    return _SPACES.sub(" ", sep.join(_visible_texts(root, _UNSEEN_TAGS | unseen))).strip()
 
 
-def _visible_texts(element: Any) -> list[str]:
+def _visible_texts(element: Any, unseen: frozenset[str]) -> list[str]:
     """``element``'s text nodes in reading order, less those of unseen elements."""
     texts = [element.text or ""]
     for child in element:
-        if isinstance(child.tag, str) and child.tag not in _UNSEEN_TAGS and not is_hidden(child):
-            texts.extend(_visible_texts(child))
+        if isinstance(child.tag, str) and child.tag not in unseen and not is_hidden(child):
+            texts.extend(_visible_texts(child, unseen))
         texts.append(child.tail or "")
     return texts
 
 
 #: Elements whose text a reader never sees as text.
-_UNSEEN_TAGS = {"script", "style", "noscript", "template", "textarea", "select"}
+_UNSEEN_TAGS = frozenset({"script", "style", "noscript", "template", "textarea", "select"})
+#: A location bar's parts are links, spans and list items; a box inside it is a widget
+#: (字号：默认 大, a print link) the template put beside the path.
+_CRUMB_WIDGETS = frozenset({"div", "form", "table"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
 def is_hidden(element: Any) -> bool:
     """Whether ``element`` is hidden by its own style attribute (``display:none``)."""
     return _HIDDEN_STYLE.search(element.get("style") or "") is not None
+
+
+def adopt_stray_content(page: Selector) -> int:
+    """Move what a page has after its ``</body>`` or ``</html>`` into ``<body>``, as a
+    browser does. lxml leaves it beside the body, or in a second top-level ``<html>`` beside
+    the document's (a CMS that prints a whole header include, ``</html>`` and all, above the
+    article), where no finder looks. Returns how many elements moved."""
+    body = page.xpath("/html/body")
+    if not body:
+        return 0
+    body_root = body[0].root
+    html = body_root.getparent()
+    stray = [node for node in body_root.itersiblings() if isinstance(node.tag, str)]
+    for other in html.itersiblings():
+        if isinstance(other.tag, str):
+            stray.extend(other if other.tag == "html" else [other])
+    for node in stray:
+        body_root.append(node)
+    return len(stray)
 
 
 def head_meta(page: Selector, *names: str) -> str | None:
@@ -241,7 +264,7 @@ def find_title(page: Selector, body: Selector | None = None, crumb: str | None =
     """
     found = head_meta(page, "ArticleTitle", "og:title")
     if found:
-        return found
+        return tidy_title(max(_SITE_SUFFIX.split(found), key=len))
     window = _SPACES.sub(" ", page.xpath("//head/title/text()").get() or "").strip()
     crumb = (crumb if crumb is not None else find_breadcrumb(page) or "").replace(" ", "")
     body_root = body.root if body is not None else None
@@ -262,8 +285,8 @@ def find_title(page: Selector, body: Selector | None = None, crumb: str | None =
         text = _headline_text(element)
         if not rank and _stands_alone(element, text):
             rank = 1
-        if not rank or not 4 <= len(text) <= 120:
-            continue
+        if not rank or not 4 <= len(text) <= 120 or _CRUMB_TEXT.match(text) or _CRUMB_LEAD.match(text):
+            continue  # a location bar set as a heading (首页 - 新闻动态) is none
         echoed = len(text) >= 6 and (text in window or crumb.endswith(text.replace(" ", "")))
         candidates.append(((echoed, len(text) >= 8, rank, position), text))
     parts = [p for p in _WINDOW_SPLIT.split(window) if p]
@@ -273,8 +296,22 @@ def find_title(page: Selector, body: Selector | None = None, crumb: str | None =
         # A short heading nothing echoes is a column's name (政务动态) when the window
         # title holds a headline-length part.
         if echoed or long or not longest or len(longest) < 8:
-            return text
-    return longest
+            return tidy_title(text)
+    return tidy_title(longest) if longest else None
+
+
+#: Separators of a site name after a headline in a head meta (…播出_华语_电影网_1905.com,
+#: …--中国地理学会官网): never inside a Chinese headline, unlike - or |.
+_SITE_SUFFIX = re.compile(r"\s*(?:_|--)\s*")
+#: A heading that is a location bar: 首页 - 新闻动态, 首页 > 要闻.
+_CRUMB_TEXT = re.compile(r"^(首页|主页|网站首页)\s*(>|»|›|/|-|→)")
+#: Layout padding between a number and its unit (2007　年末, set to fit a line).
+_NUMBER_PADDING = re.compile(r"(?<=\d)[ \u3000]+(?=[年月日号期届次])")
+
+
+def tidy_title(title: str) -> str:
+    """``title`` without the padding a layout put between a number and its unit."""
+    return _NUMBER_PADDING.sub("", title)
 
 
 def _headline_text(element: Any) -> str:
@@ -352,12 +389,12 @@ def find_breadcrumb(page: Selector) -> str | None:
     elements = [e for e in root[0].root.iter() if isinstance(e.tag, str) and e.tag not in _SKIP_TAGS]
     for element in elements:
         if _CRUMB_LEAD.match(own_prose(element)):
-            text = text_of(element)
+            text = text_of(element, " ", _CRUMB_WIDGETS)
             if len(text) < 300:
                 return text
     for element in elements:
         if _CRUMB_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
-            text = text_of(element)
+            text = text_of(element, " ", _CRUMB_WIDGETS)
             if 2 <= len(text) < 300:
                 return text
     return None

@@ -130,3 +130,16 @@ def test_an_article_header_is_not_site_chrome_and_a_lone_dash_parts_the_window_t
     window_only = Selector(text="<html><head><title>兰州市召开2023年防汛工作会议—兰州市人民政府网站</title></head>"
                                 "<body><p>会议要求,各区县压紧压实防汛责任,做好汛期各项准备工作。</p></body></html>")
     assert heuristics.find_title(window_only) == "兰州市召开2023年防汛工作会议"
+
+
+@pytest.mark.parametrize("meta_title, title", [
+    ("《乡村影人》5月20日起播出_华语_电影网_example.com", "《乡村影人》5月20日起播出"),  # site names after _
+    ("全省地理教育研讨会举行--某省地理学会官网", "全省地理教育研讨会举行"),
+    ("中国-东盟博览会开幕", "中国-东盟博览会开幕"),  # a lone - is the headline's own
+    ("专访某某 | 初代“霸道总裁”变了吗", "专访某某 | 初代“霸道总裁”变了吗"),  # so is a |
+    ("关于调整2023　年市级预算的决议", "关于调整2023年市级预算的决议"),  # padding between a number and its unit
+])
+def test_a_head_meta_title_loses_its_site_name_and_padding(meta_title, title):
+    page = Selector(text=f"<html><head><meta property='og:title' content='{meta_title}'></head>"
+                         "<body><p>会议要求,各区县压紧压实防汛责任,做好汛期各项准备工作。</p></body></html>")
+    assert heuristics.find_title(page) == title
