@@ -16,6 +16,7 @@ class Article:
     url: str
     portal: str
     template: str
+    cms: str | None = None
     title: str | None = None
     subtitle: str | None = None
     breadcrumb: list[str] = field(default_factory=list)

@@ -13,6 +13,8 @@ Keys::
     download_delay = 2.0                # seconds between requests to this site
     list_order = "newest_first"         # or "unordered": newest_first allows incremental stop
     encoding = "gbk"                    # optional: force a page encoding when headers lie
+    cms = "trs"                         # optional: the site's CMS family (govnews/cms/families.py);
+                                        # its default selectors apply under [selectors]
 
     [urls]                              # regexes searched in absolute URLs
     list = ['/news/list_\\d+(?:_\\d+)?\\.html$']
@@ -38,6 +40,8 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 from parsel import Selector
 
+from govnews.cms import FAMILIES
+
 PORTALS_DIR = Path(__file__).resolve().parent
 SEEDS_DIR = PORTALS_DIR.parent / "seeds"
 TEMPLATES = ("party_cms", "gazetteer", "city_news")
@@ -54,7 +58,7 @@ SELECTOR_KEYS = (
 )
 _TOP_KEYS = {
     "name", "title", "template", "hosts", "scheme", "download_delay", "list_order",
-    "encoding", "urls", "selectors", "noise",
+    "encoding", "cms", "urls", "selectors", "noise",
 }
 _HOST_RE = re.compile(r"^[a-z0-9.-]+(:\d+)?$")
 
@@ -73,6 +77,7 @@ class Portal:
     download_delay: float = 2.0
     list_order: str = "newest_first"
     encoding: str | None = None
+    cms: str | None = None
     list_patterns: tuple[re.Pattern[str], ...] = ()
     article_patterns: tuple[re.Pattern[str], ...] = ()
     selectors: dict[str, str] = field(default_factory=dict)
@@ -181,6 +186,9 @@ def _build(path: Path, data: dict[str, Any], start_urls: tuple[str, ...]) -> Por
     encoding = data.get("encoding")
     if encoding is not None and not isinstance(encoding, str):
         raise fail("encoding must be a string such as 'gbk'")
+    cms = data.get("cms")
+    if cms is not None and cms not in FAMILIES:
+        raise fail(f"cms must be one of {sorted(FAMILIES)}, found {cms!r}")
 
     urls = _table(data, "urls", fail)
     list_patterns = _patterns(urls, "list", fail)
@@ -218,6 +226,7 @@ def _build(path: Path, data: dict[str, Any], start_urls: tuple[str, ...]) -> Por
         download_delay=float(delay),
         list_order=list_order,
         encoding=encoding,
+        cms=cms,
         list_patterns=list_patterns,
         article_patterns=article_patterns,
         selectors=dict(selectors),

@@ -20,6 +20,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from govnews import cms
 from govnews import signals as govnews_signals
 from govnews.encoding import better_encoding
 from govnews.items import Article
@@ -65,7 +66,8 @@ class PortalSpider(scrapy.Spider):
                 f"portal {portal!r} is of template {self.portal.template!r}, not {self.name!r}"
             )
         self.allowed_domains = [host.split(":")[0] for host in self.portal.hosts]
-        self.selectors = {**COMMON_SELECTORS, **self.default_selectors, **self.portal.selectors}
+        family = cms.FAMILIES[self.portal.cms].selectors if self.portal.cms else {}
+        self.selectors = {**COMMON_SELECTORS, **self.default_selectors, **family, **self.portal.selectors}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "PortalSpider":
@@ -156,6 +158,7 @@ class PortalSpider(scrapy.Spider):
             url=self.canonical_url(response.url),
             portal=self.portal.name,
             template=self.name,
+            cms=self.cms_of(response),
             title=title,
             subtitle=self.text(response, "subtitle")
             or self.fallback("subtitle", heuristics.find_subtitle(response, title, body)),
@@ -174,6 +177,14 @@ class PortalSpider(scrapy.Spider):
                 "page_complete": _PAGE_END.search(response.text[-4096:]) is not None,
             },
         )
+
+    def cms_of(self, response: TextResponse) -> str | None:
+        """The page's CMS family (stat ``cms/<family>``): as its own markup shows it, else
+        as the portal file names it."""
+        family = cms.detect(response.text, response.url) or self.portal.cms
+        if family:
+            self.crawler.stats.inc_value(f"cms/{family}")
+        return family
 
     def body_of(self, response: TextResponse) -> scrapy.Selector | None:
         """The body element: the portal's selector, else the generic body finder."""
