@@ -33,11 +33,15 @@ class Article:
     flags: list[str] = field(default_factory=list)
     crawled_at: str | None = None
     duplicate_of: str | None = None
+    # A 政府信息公开 page's metadata block (pipelines.disclosure): index_no, doc_no, issuer,
+    # written_at, subject, validity; None on pages without one.
+    disclosure: dict[str, str | None] | None = None
     # Where the bytes of each page are kept (govnews.provenance): a record, not content.
     provenance: list[dict[str, Any]] = field(default_factory=list)
     # Spider-to-pipeline hand-over, never exported. Keys: body_html (outer HTML of the
     # body container), meta_text (the meta line(s)), breadcrumb_text, fetched_url (set by
-    # the spiders); footer_lines (作者/责任编辑 lines the noise stage moved out of the body).
+    # the spiders), disclosure_html (the page's 政府信息公开 block, cut out of body_html);
+    # footer_lines (作者/责任编辑 lines the noise stage moved out of the body).
     raw: dict[str, Any] = field(default_factory=dict, metadata={"export": False})
 
 

@@ -40,6 +40,7 @@ DOWNLOADER_MIDDLEWARES = {
 
 ITEM_PIPELINES = {
     "pipelines.noise.NoisePipeline": 100,
+    "pipelines.disclosure.DisclosurePipeline": 150,
     # Script before meta and dates: they parse labels in one script (來源 → 来源).
     "pipelines.script.ScriptPipeline": 200,
     "pipelines.meta.MetaPipeline": 300,

@@ -27,7 +27,7 @@ from govnews.items import Article
 from govnews.provenance import pages_of
 from govnews.urls import canonical_url
 from portals import Portal, PortalError, load_configured_portal, load_portal
-from spiders import heuristics
+from spiders import disclosure, heuristics
 
 #: Pager links any CMS labels "next page" (Simplified, Traditional on mirrors).
 NEXT_PAGE_LINKS = ("//a[starts-with(normalize-space(.),'下一页') or starts-with(normalize-space(.),'下一頁')"
@@ -154,6 +154,7 @@ class PortalSpider(scrapy.Spider):
         title = self.text(response, "title") or self.fallback(
             "title", heuristics.find_title(response, body, crumb))
         meta = "\n".join(filter(None, (text_of(s, " ") for s in self.select(response, "meta"))))
+        block = disclosure.find_block(response)
         return Article(
             url=self.canonical_url(response.url),
             portal=self.portal.name,
@@ -170,7 +171,8 @@ class PortalSpider(scrapy.Spider):
                 "breadcrumb_text": crumb,
                 "meta_text": meta or self.fallback("meta", heuristics.find_meta(response, body)),
                 "head_date": heuristics.find_head_date(response),
-                "body_html": body.get() if body is not None else None,
+                "body_html": disclosure.body_without(body, block),
+                "disclosure_html": block.get() if block is not None else None,
                 "footer_lines": heuristics.find_footer_lines(response, body),
                 "fetched_url": response.url,
                 # A saved or served page cut short has no closing </html> (see validate).
