@@ -60,5 +60,5 @@ def test_no_archive_or_a_folder_without_one_is_a_usage_error(tmp_path):
     none = reextract("-O", str(tmp_path / "out.jsonl"))
     assert none.returncode == 2 and "give the archives to read" in none.stderr
     empty = reextract(str(tmp_path), "-O", str(tmp_path / "out.jsonl"))
-    assert empty.returncode == 2 and f"{tmp_path}: no manifest.json" in empty.stderr
+    assert empty.returncode == 2 and f"REPLAY={tmp_path}: no manifest.json" in empty.stderr
     assert not (tmp_path / "out.jsonl").exists()

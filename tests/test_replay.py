@@ -1,6 +1,7 @@
 """The replay middleware answers from saved pages, and never from anywhere else."""
 
 import json
+import subprocess
 
 import pytest
 from scrapy import Request
@@ -9,7 +10,8 @@ from scrapy.http import HtmlResponse, TextResponse
 from scrapy.utils.test import get_crawler
 
 from govnews.provenance import PROVENANCE
-from govnews.replay import ReplayArchive, ReplayMiddleware
+from govnews.replay import ReplayArchive, ReplayError, ReplayMiddleware
+from tests.crawling import ROOT, SCRAPY
 
 
 @pytest.fixture
@@ -73,8 +75,18 @@ def test_a_manifest_cannot_serve_files_outside_its_archive(archive):
 def test_off_without_the_setting_and_refused_without_a_manifest(tmp_path):
     with pytest.raises(NotConfigured):
         ReplayMiddleware.from_crawler(get_crawler(settings_dict={}))
-    with pytest.raises(NotConfigured, match="no manifest.json in it or its sub-folders, and no WARC file"):
+    with pytest.raises(ReplayError, match="no manifest.json in it or its sub-folders, and no WARC file"):
         ReplayMiddleware.from_crawler(get_crawler(settings_dict={"REPLAY": str(tmp_path)}))
+
+
+def test_a_replay_path_with_no_archive_stops_crawlall_before_anything_is_fetched(tmp_path):
+    done = subprocess.run([*SCRAPY, "crawlall", "-a", "portals=whrx", "-s", f"REPLAY={tmp_path / 'typo'}",
+                           "-s", f"STATE_DIR={tmp_path / 'state'}", "-O", str(tmp_path / "out.jsonl")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1].endswith(
+        f" error: REPLAY={tmp_path / 'typo'}: no manifest.json in it or its sub-folders, and no WARC file")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no state, no output
 
 
 def test_text_responses_keep_their_type(tmp_path):

@@ -12,6 +12,7 @@ from scrapy.exceptions import UsageError
 from scrapy.settings import SETTINGS_PRIORITIES
 
 from govnews.feeds import SharedFeed
+from govnews.replay import ReplayError, sources_in
 from govnews.state import StateError, StateStore
 from portals import PortalError, available_portals, load_configured_portal
 
@@ -40,10 +41,12 @@ class Command(BaseRunSpiderCommand):
         )
         try:
             portals = [load_configured_portal(name, self.settings) for name in names]
+            for root in self.settings.getlist("REPLAY"):  # a bad one must not mean a live crawl
+                sources_in(Path(root).resolve())
             # Opened once for all crawlers: a bad state file is one clear line, not a
             # traceback per crawler; the crawlers share this store (StateStore.open_dir).
             state = StateStore.open_dir(self.settings.get("STATE_DIR") or "state")
-        except (PortalError, StateError) as exc:
+        except (PortalError, StateError, ReplayError) as exc:
             raise UsageError(str(exc), print_help=False) from exc
         feeds = [SharedFeed(uri, options, self.settings) for uri, options in self.feeds.items()]
 

@@ -14,11 +14,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from scrapy.exceptions import NotConfigured, UsageError
+from scrapy.exceptions import UsageError
 from scrapy.settings import SETTINGS_PRIORITIES
 
 from govnews.commands import crawlall
-from govnews.replay import ReplayArchive
+from govnews.replay import ReplayArchive, ReplayError
 
 #: Above "cmdline": crawl() merges the command's own settings in at that level.
 FORCED = SETTINGS_PRIORITIES["cmdline"] + 1
@@ -50,7 +50,7 @@ class Command(crawlall.Command):
             if not opts.spargs["portals"]:
                 raise UsageError("the archives name no portal (warcinfo or manifest 'portal')", print_help=False)
             super().run([], opts)
-        except NotConfigured as exc:
+        except ReplayError as exc:
             raise UsageError(str(exc), print_help=False) from exc
         finally:
             shutil.rmtree(self.state, ignore_errors=True)

@@ -5,7 +5,7 @@ saved pages (:mod:`govnews.replay.folder`), a WARC file, or a folder of WARC fil
 (:mod:`govnews.replay.warc`). The same spider code runs live when ``REPLAY`` is unset.
 """
 
-from govnews.replay.archive import ReplayArchive
+from govnews.replay.archive import ReplayArchive, ReplayError, sources_in
 from govnews.replay.middleware import ReplayMiddleware
 
-__all__ = ["ReplayArchive", "ReplayMiddleware"]
+__all__ = ["ReplayArchive", "ReplayError", "ReplayMiddleware", "sources_in"]

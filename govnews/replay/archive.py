@@ -5,12 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from scrapy import Request
-from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from govnews import cdxj
 from govnews.replay.folder import SavedPages, manifests_in
 from govnews.replay.warc import WarcArchive
+
+
+class ReplayError(ValueError):
+    """A REPLAY path holds no archive. Never a reason to go live instead: a typo there
+    must not send a test crawl to the sites."""
+
+
+def sources_in(root: Path) -> tuple[bool, list[Path]]:
+    """(whether ``root`` is a saved-pages folder, the WARC files under it); ReplayError
+    when it is neither."""
+    saved = root.is_dir() and bool(manifests_in(root))
+    warcs = cdxj.warc_files(root) if root.exists() else []
+    if not saved and not warcs:
+        raise ReplayError(f"REPLAY={root}: no manifest.json in it or its sub-folders, and no WARC file")
+    return saved, warcs
 
 
 class ReplayArchive:
@@ -22,11 +36,9 @@ class ReplayArchive:
         self.sources: list[SavedPages | WarcArchive] = []
         warcs: list[Path] = []
         for root in self.roots:
-            found = cdxj.warc_files(root) if root.exists() else []
-            if root.is_dir() and manifests_in(root):
+            saved, found = sources_in(root)
+            if saved:
                 self.sources.append(SavedPages(root))
-            elif not found:
-                raise NotConfigured(f"{root}: no manifest.json in it or its sub-folders, and no WARC file")
             warcs.extend(found)
         if warcs:
             self.sources.append(WarcArchive(warcs))

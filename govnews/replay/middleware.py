@@ -27,11 +27,7 @@ class ReplayMiddleware:
         roots = crawler.settings.getlist("REPLAY")
         if not roots:
             raise NotConfigured
-        try:
-            archive = ReplayArchive(*map(Path, roots))
-        except NotConfigured as exc:
-            raise NotConfigured(f"REPLAY={exc}") from exc
-        middleware = cls(archive, crawler)
+        middleware = cls(ReplayArchive(*map(Path, roots)), crawler)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         return middleware
 
