@@ -198,3 +198,22 @@ def test_a_live_gzip_response_is_recorded_as_it_came_over_the_wire(tmp_path):
     assert {k: v for k, v in item.items() if k not in RUN_FIELDS} == expected
     assert item["provenance"] == [{"file": warc.name, "record_id": record.headers["WARC-Record-ID"],
                                    "offset": record.offset}]
+
+
+def test_a_record_that_cannot_be_written_stops_the_crawl_before_any_article_is_recorded(tmp_path):
+    folder = tmp_path / "warc"
+    folder.mkdir()
+    subprocess.run(["chattr", "+i", str(folder)], check=True)  # no new file, even for root
+    try:
+        done = subprocess.run(
+            [*SCRAPY, "crawlall", "-a", "portals=whrx", "-s", "REPLAY=tests/fixtures", "-s", f"RECORD={folder}",
+             "-s", f"STATE_DIR={tmp_path / 'state'}", "-s", f"STATS_FILE={tmp_path / 'stats.json'}",
+             "-O", f"{tmp_path / 'out.jsonl'}:jsonlines"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    stats = json.loads((tmp_path / "stats.json").read_text())["whrx"]
+    assert done.returncode == 1
+    assert stats["finish_reason"] == "record_failed" and stats["record/errors"] >= 1
+    assert "item_scraped_count" not in stats and recorded_urls(tmp_path / "state") == []
+    assert (tmp_path / "out.jsonl").read_text() == "" and list(folder.iterdir()) == []
+    assert f"whrx: pages=0 articles=0 dropped=0 failed=0 errors={stats['record/errors']}" in done.stdout

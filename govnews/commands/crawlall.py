@@ -74,7 +74,8 @@ class Command(BaseRunSpiderCommand):
 
         for name, crawler in crawlers:
             print(summary_line(name, crawler.stats.get_stats()))
-        if self.crawler_process.bootstrap_failed:
+        unrecorded = any(crawler.stats.get_value("record/errors") for _, crawler in crawlers)
+        if self.crawler_process.bootstrap_failed or unrecorded:  # RECORD failing stops a crawl short
             self.exitcode = 1
 
 
@@ -82,11 +83,11 @@ def summary_line(portal: str, stats: dict) -> str:
     """``portal: pages=N articles=N dropped=N failed=N errors=N`` for a user's terminal.
 
     ``failed``: list and article pages that could not be fetched or read (fetched again
-    next run); ``errors``: exceptions in the crawler's own code (spider or pipelines) and
-    saved pages missing from a replay archive. Both come from this portal's own stats:
+    next run); ``errors``: exceptions in the crawler's own code (spider or pipelines),
+    saved pages missing from a replay archive and WARC records that could not be written. Both come from this portal's own stats:
     Scrapy's log counts cover every crawler of the process."""
     errors = (stats.get("spider_exceptions/count", 0) + stats.get("item_errors/count", 0)
-              + stats.get("replay/miss", 0))
+              + stats.get("replay/miss", 0) + stats.get("record/errors", 0))
     return (
         f"{portal}: pages={stats.get('downloader/response_count', 0)}"
         f" articles={stats.get('item_scraped_count', 0)}"

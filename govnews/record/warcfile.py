@@ -49,7 +49,6 @@ class RollingWarcFile:
         self.path: Path | None = None
         self.fd: int | None = None
         self.size = 0
-        self.written: list[Path] = []
 
     def write(self, records: list[ArcWarcRecord]) -> list[Location]:
         """Write ``records`` together, durably; their locations, in order."""
@@ -71,11 +70,10 @@ class RollingWarcFile:
 
     def _open(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.path = self.folder / f"{self.stem}-{self.serial:05d}.warc.gz"
+        path = self.folder / f"{self.stem}-{self.serial:05d}.warc.gz"
+        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+        self.path, self.size = path, 0
         self.serial += 1
-        self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
-        self.size = 0
-        self.written.append(self.path)
         directory = os.open(self.folder, os.O_RDONLY)  # the new name survives a power cut too
         try:
             os.fsync(directory)
