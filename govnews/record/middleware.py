@@ -21,6 +21,7 @@ import hashlib
 import io
 import logging
 import uuid
+from dataclasses import dataclass
 from importlib.metadata import version
 from http import HTTPStatus
 from pathlib import Path
@@ -31,14 +32,14 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.utils.defer import deferred_from_coro
+from warcio.recordbuilder import RecordBuilder
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 
 import scrapy
 from govnews import cdxj
-from govnews.cdxj import Capture
 from govnews.provenance import PROVENANCE
-from govnews.record.warcfile import Location, RollingWarcFile
+from govnews.record.warcfile import WARC_VERSION, Location, RollingWarcFile
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,16 @@ UNDONE_HEADERS = (b"Transfer-Encoding",)
 def payload_digest(body: bytes) -> str:
     """``sha1:BASE32``, the form warcio writes and checks."""
     return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The payload a URL's latest response record holds: what a revisit refers to."""
+
+    digest: str
+    url: str
+    warc_date: str
+    location: Location
 
 
 def _pairs(headers: Headers, skip: tuple[bytes, ...] = ()) -> list[tuple[str, str]]:
@@ -67,9 +78,10 @@ class RecordMiddleware:
         self.stats = crawler.stats
         self.folder = folder
         self.max_bytes = crawler.settings.getint("RECORD_MAX_BYTES")
+        self.builder = RecordBuilder(warc_version=WARC_VERSION)
         self.file: RollingWarcFile | None = None
         #: URL → its latest response record (this run, or earlier runs in the folder).
-        self.last: dict[str, Capture] = {}
+        self.last: dict[str, Recorded] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RecordMiddleware:
@@ -85,11 +97,13 @@ class RecordMiddleware:
         portal = spider.portal.name
         for warc in cdxj.warc_files(self.folder) if self.folder.is_dir() else []:
             if warc.name.startswith(f"{portal}-"):
-                for capture in cdxj.captures_of(warc):
-                    if capture.record_type == "response":
-                        self.last[capture.url] = capture
+                for c in cdxj.captures_of(warc):
+                    if c.record_type == "response":
+                        self.last[c.url] = Recorded(c.digest, c.url, c.warc_date,
+                                                    Location(c.filename, c.record_id, c.offset))
         settings = self.crawler.settings
-        info = {"software": f"govnews (Scrapy {scrapy.__version__}, warcio {version('warcio')})", "format": "WARC File Format 1.1",
+        info = {"software": f"govnews (Scrapy {scrapy.__version__}, warcio {version('warcio')})",
+                "format": "WARC File Format 1.1",
                 "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
                 "isPartOf": f"govnews-crawl-{uuid.uuid4()}", "portal": portal,
                 **{name: str(settings.get(name)) for name in WARCINFO_SETTINGS if settings.get(name) is not None}}
@@ -111,7 +125,7 @@ class RecordMiddleware:
         try:
             locations = self.file.write([answer, self._request(url, request, answer)])
         except OSError as exc:
-            # Without its record the page must not reach the state: failed, fetched next run.
+            # Without its record the page must reach neither the spider nor the crawl state.
             self.stats.inc_value("record/errors")
             logger.error("record: cannot write to %s (%s); stopping the crawl", self.folder, exc)
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="record_failed"))
@@ -121,13 +135,10 @@ class RecordMiddleware:
         self.stats.set_value("record/files", self.file.serial)
         if revisit:
             assert earlier is not None
-            location = Location(earlier.filename, earlier.record_id, earlier.offset)
+            location = earlier.location  # where the bytes are
         else:
             location = locations[0]
-            self.last[url] = Capture(
-                url=url, warc_date=answer.rec_headers.get_header("WARC-Date"), record_type="response",
-                record_id=location.record_id, status=response.status, mime="", digest=digest,
-                filename=location.file, offset=location.offset, length=0)
+            self.last[url] = Recorded(digest, url, answer.rec_headers.get_header("WARC-Date"), location)
         request.meta[PROVENANCE] = location.as_dict()
         return response
 
@@ -150,26 +161,23 @@ class RecordMiddleware:
                                 protocol=response.protocol or "HTTP/1.1")
 
     def _response(self, url: str, response: Response, digest: str) -> ArcWarcRecord:
-        assert self.file is not None
-        return self.file.writer.create_warc_record(
+        return self.builder.create_warc_record(
             url, "response", payload=io.BytesIO(response.body), length=len(response.body),
             http_headers=self._http_headers(response),
             warc_headers_dict={**self._warc_headers(response), "WARC-Payload-Digest": digest})
 
-    def _revisit(self, url: str, response: Response, digest: str, earlier: Capture) -> ArcWarcRecord:
-        assert self.file is not None
-        return self.file.writer.create_revisit_record(
+    def _revisit(self, url: str, response: Response, digest: str, earlier: Recorded) -> ArcWarcRecord:
+        return self.builder.create_revisit_record(
             url, digest, earlier.url, earlier.warc_date, http_headers=self._http_headers(response),
-            warc_headers_dict={**self._warc_headers(response), "WARC-Refers-To": earlier.record_id})
+            warc_headers_dict={**self._warc_headers(response), "WARC-Refers-To": earlier.location.record_id})
 
     def _request(self, url: str, request: Request, answer: ArcWarcRecord) -> ArcWarcRecord:
-        assert self.file is not None
         parts = urlsplit(url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         headers = _pairs(request.headers)
         if not any(name.lower() == "host" for name, _ in headers):
             headers.insert(0, ("Host", parts.netloc))
-        return self.file.writer.create_warc_record(
+        return self.builder.create_warc_record(
             url, "request", payload=io.BytesIO(request.body), length=len(request.body),
             http_headers=StatusAndHeaders(f"{request.method} {target} HTTP/1.1", headers, is_http_request=True),
             warc_headers_dict={"WARC-Concurrent-To": answer.rec_headers.get_header("WARC-Record-ID"),

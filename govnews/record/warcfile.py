@@ -39,11 +39,11 @@ class Location:
 class RollingWarcFile:
     """Append records to the current file of a run, opening the next one past ``max_bytes``."""
 
-    def __init__(self, folder: Path, portal: str, max_bytes: int, warcinfo: dict[str, str]) -> None:
+    def __init__(self, folder: Path, portal: str, max_bytes: int, info: dict[str, str]) -> None:
         self.folder = folder
         self.stem = f"{portal}-{datetime.now(timezone.utc):%Y%m%d%H%M%S%f}"
         self.max_bytes = max_bytes
-        self.warcinfo = warcinfo
+        self.info = info  # the fields of each file's warcinfo record
         self.writer = WARCWriter(None, gzip=True, warc_version=WARC_VERSION)
         self.serial = 0
         self.path: Path | None = None
@@ -79,7 +79,7 @@ class RollingWarcFile:
             os.fsync(directory)
         finally:
             os.close(directory)
-        self._append([self.writer.create_warcinfo_record(self.path.name, self.warcinfo)])
+        self._append([self.writer.create_warcinfo_record(path.name, self.info)])
 
     def _append(self, records: list[ArcWarcRecord]) -> list[Location]:
         """Serialize ``records`` in memory, then one write and an fsync."""
