@@ -46,6 +46,9 @@ DOM_RULES: dict[str, re.Pattern[str]] = {
     "view_counter": re.compile(r"(^|[-_])(hits|views?-?count|click-?num|readnum|visit-?count)([-_]|$)", re.I),
     "back_to_top": re.compile(r"(^|[-_])(go-?top|back-?top|to-?top|fanhui)([-_]|$)", re.I),
     "font_switch": re.compile(r"(^|[-_])(font-?(size|switch)-?(bar|box|btn)?|zihao)$", re.I),
+    # A video player and its UI (展开/收起, 倍速, 正在为您切换到高清…): the video is no text.
+    "video_player": re.compile(r"^(m?player(container)?|\w+-video|video(-\w+)?|vjs-\w+|jwplayer|ckplayer|prism-player)$",
+                               re.I),
     # The pager of an article split over pages (the spider follows it; its numbers are no text).
     "pager": re.compile(r"^(pages|pagelist|pagination|pager|page-?nav|paging|fenye|dede_pages|page_?box)$", re.I),
 }
@@ -80,7 +83,9 @@ LINE_RULES: dict[str, re.Pattern[str]] = {
         r"([:：]\s*[\[【(]?\s*[\d.,]*\s*万?\s*[\]】)]?|[\[【(]?\s*[\d.,]+\s*万?\s*[\]】)]?)\s*次?$"
         r"|^您是(本站)?第\s*\d+\s*位访(问|客)者?$"),
     "back_to_top": re.compile(r"^(Top|TOP|top|返回顶部|回到顶部|↑)$"),
-    "pager": re.compile(r"^(共\s*\d+\s*页[:：]?\s*)?((上一页|下一页|首页|尾页|末页|\[?\d{1,3}(?!\d)\]?)\s*){2,}$"),
+    "pager": re.compile(r"^(共\s*\d+\s*页[:：]?\s*)?((上一页|下一页|首页|尾页|末页|[\[【]?\d{1,3}(?!\d)[\]】]?)\s*){2,}$"),
+    # A link to more of the site standing as a line: 点击进入“文艺星青年”>>, 更多精彩»; prose never ends so.
+    "more_link": re.compile(r"^[^。！？!?]{0,30}(>>|»|››)$"),
     "placeholder": re.compile(r"^(none|null|undefined|None|NULL)$"),
     # Labels and buttons of a photo gallery or like widget the body container holds.
     "gallery": re.compile(r"^(图集|组图|高清组图|多图|\+1|点赞|赞|查看原图|点击查看大图|点击查看高清原图|上一张|下一张)$"),
@@ -225,7 +230,7 @@ def drop_noise_nodes(root: Any, extra_selectors: Iterable[str] = (),
             logger.error("noise: bad portal drop_selector %r: %s", selector, exc)
             continue
         doomed.extend((node, "portal") for node in found if node is not root)
-    total = len(root.text_content()) or 1
+    total = _text_length(root) or 1
     for node, rule in doomed:
         parent = node.getparent()
         if parent is None or not _attached(node, root):
@@ -244,7 +249,13 @@ def drop_noise_nodes(root: Any, extra_selectors: Iterable[str] = (),
 
 def _holds_the_article(node: Any, total: int) -> bool:
     """A widget is small; a node with most of the body's text is the article itself."""
-    return len(node.text_content()) > max(400, total // 2)
+    return _text_length(node) > max(400, total // 2)
+
+
+def _text_length(node: Any) -> int:
+    """Characters of text under ``node``, whitespace and script and style source aside (a
+    video player's configuration script and indented markup are no text, however long)."""
+    return sum(len("".join(t.split())) for t in node.xpath(".//text()[not(ancestor::script or ancestor::style)]"))
 
 
 def _dom_rule(node: Any) -> str | None:
@@ -401,7 +412,7 @@ def clean_body(
         if rule:
             rules[rule] = rules.get(rule, 0) + 1
             continue
-        if after_image and _is_caption(key, block.centered):
+        if after_image and _is_caption(key, block.centered) and not _FOOTER_META.match(key):
             images[-1]["caption"] = text
             after_image = False
             continue
@@ -438,7 +449,8 @@ def closing_meta(line: str) -> str | None:
     return f"来源:{line}" if _PRINT_EDITION.match(key) else None
 
 
-_ICON_SRC = re.compile(r"(^|/)(icon|ico|file_?type|fileicon)s?[/_-]|/(icon|doc|pdf|xls|zip|rar)\w*\.gif$", re.I)
+_ICON_SRC = re.compile(r"(^|/)(icon|ico|file_?type|fileicon)s?[/_-]|/(icon|doc|pdf|xls|zip|rar)\w*\.gif$"
+                       r"|(^|/)(next|prev|pre)_?page\w*\.(gif|jpe?g|png)$", re.I)  # a pager's buttons
 
 
 #: A QR code to scan (by file name or alt text) is a share widget, not a photo.
@@ -446,7 +458,7 @@ _QR_IMAGE = re.compile(r"qr-?code|erweima|ewm|二维码|二維碼", re.I)
 
 
 def _is_icon(node: Any, src: str) -> bool:
-    """File-type icons, spacers beside attachment links and QR codes are not photos."""
+    """File-type icons, spacers beside attachment links, pager buttons and QR codes are not photos."""
     sizes = [node.get("width", ""), node.get("height", "")]
     tiny = any(s.strip().rstrip("px").isdigit() and int(s.strip().rstrip("px")) < 40 for s in sizes)
     return tiny or bool(_ICON_SRC.search(src)) or bool(_QR_IMAGE.search(f"{src} {node.get('alt', '')}"))

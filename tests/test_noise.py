@@ -31,6 +31,11 @@ def body(inner: str, title: str | None = "标题", **kw):
     ("font_switch", '<span class="font-size">【字体：<a>大</a> <a>中</a> <a>小</a>】</span>'),
     ("hidden", '<div style="display: none">隐藏的模板文字</div>'),
     ("pager", '<div id="pages"><a href="5.html">上一页</a><a href="5.html">1</a><a href="5_2.html">2</a></div>'),
+    # a player whose configuration script outweighs the article is still no article
+    ("video_player", '<div class="pic-video"><div class="unfold"><span>《某片》预告</span><a>展开</a></div>'
+                     '<div class="inner"><video></video><div>正在为您切换到高清 480P,请稍候...</div>'
+                     '<div>播放速度：2X</div><div>倍速</div></div><script>var VIDEOCONFIG = {'
+                     + "vid: '1676284', duration: '105', " * 40 + '};</script></div>'),
 ])
 def test_each_dom_rule_removes_its_widget_and_keeps_the_article(rule, widget):
     cleaned = body(f"<p>第一段正文。</p>{widget}<p>第二段正文。</p>")
@@ -60,6 +65,7 @@ def test_each_dom_rule_removes_its_widget_and_keeps_the_article(rule, widget):
     ("点击蓝字 关注我们", "wechat_prompt"), ("长按识别二维码关注我们", "wechat_prompt"), ("阅读原文", "wechat_prompt"),
     ("共2页: 上一页 1 2 下一页", "pager"), ("上一頁 1 2 3 下一頁", "pager"), ("[1] [2] [3]", "pager"),
     ("图集", "gallery"), ("+1", "gallery"), ("点击查看大图", "gallery"),
+    ("【1】【2】【3】【4】", "pager"), ("点击进入“文艺星青年”>>", "more_link"), ("更多精彩内容»", "more_link"),
     ("微信截图_20250609111515", "file_name"), ("IMG_0412.JPG", "file_name"), ("微信图片_20220916.png", "file_name"),
 ])
 def test_each_line_rule(line, rule):
@@ -141,6 +147,16 @@ def test_closing_credit_source_and_edition_lines_move_to_the_footer(closing, foo
     cleaned = body("<p>会议要求，各地要加强收购资金保障。</p>" + closing)
     assert cleaned.paragraphs == ["会议要求，各地要加强收购资金保障。"]
     assert cleaned.footer == footer
+
+
+def test_an_editor_line_under_a_pager_button_is_no_caption():
+    cleaned = body("<p>正文。</p><div class='zdfy'><a href='/1-2.html'>【1】</a><a href='/1-2.html'>【2】</a></div>"
+                   "<center><a href='/1-2.html'><img src='/img/next_page.jpg'></a></center>"
+                   "<div class='edit'>(责编：汤某、丁某)</div>")
+    assert (cleaned.paragraphs, cleaned.images, cleaned.footer) == (["正文。"], [], ["(责编：汤某、丁某)"])
+    cleaned = body("<p>正文。</p><p><img src='/uploads/1.jpg'></p><p>(责编：汤某、丁某)</p>")
+    assert cleaned.images == [{"src": "https://a.gov.cn/uploads/1.jpg", "caption": None}]
+    assert cleaned.footer == ["(责编：汤某、丁某)"]
 
 
 def test_a_closing_sentence_that_mentions_an_editor_stays():
