@@ -5,7 +5,8 @@ recorder's revisit check read it instead of the whole WARC. A WARC without its i
 crawl writing it was killed) is indexed by reading it through warcio, as far as it is
 readable. Lines are pywb's form, ``SURT-key timestamp {json}``, sorted; the JSON has pywb's
 fields (url, mime, status, digest, length, offset, filename) plus ``record_id`` and
-``warc_date``, which a revisit record and an item's provenance cite.
+``warc_date``, which a revisit record and an item's provenance cite, and ``page``, what
+the crawl fetched the page as (re-extraction requests every recorded article again).
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ logger = logging.getLogger(__name__)
 INDEXED_TYPES = ("response", "revisit")
 WARC_SUFFIXES = (".warc.gz", ".warc")
 REVISIT_MIME = "warc/revisit"
+#: Named field of govnews' response records (not WARC-*: not the standard's): what the
+#: crawl fetched the page as, list, article or article_page (spiders.base.PAGE_KIND).
+PAGE_FIELD = "Govnews-Page"
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class Capture:
     filename: str  # the WARC file's name, in the folder of the index
     offset: int
     length: int
+    page: str = ""  # PAGE_FIELD: "" for a record govnews did not write
 
     def line(self) -> str:
         """This capture as a CDXJ line (no newline)."""
@@ -51,7 +56,7 @@ class Capture:
         fields = {"url": self.url, "mime": self.mime,
                   "status": str(self.status), "digest": self.digest, "length": str(self.length),
                   "offset": str(self.offset), "filename": self.filename,
-                  "record_id": self.record_id, "warc_date": self.warc_date}
+                  "record_id": self.record_id, "warc_date": self.warc_date, "page": self.page}
         return f"{surt(self.url)} {timestamp} {json.dumps(fields, ensure_ascii=False)}"
 
     @classmethod
@@ -61,7 +66,8 @@ class Capture:
                    record_type="revisit" if fields["mime"] == REVISIT_MIME else "response",
                    record_id=fields["record_id"], status=int(fields["status"]), mime=fields["mime"],
                    digest=fields["digest"],
-                   filename=fields["filename"], offset=int(fields["offset"]), length=int(fields["length"]))
+                   filename=fields["filename"], offset=int(fields["offset"]), length=int(fields["length"]),
+                   page=fields.get("page", ""))
 
 
 def index_path(warc: Path) -> Path:
@@ -90,7 +96,8 @@ def scan(warc: Path) -> list[Capture]:
                     status=int(http.get_statuscode()) if http else 0,
                     mime=REVISIT_MIME if record.rec_type == "revisit" else _media_type(http),
                     digest=headers.get_header("WARC-Payload-Digest") or "",
-                    filename=warc.name, offset=offset, length=length))
+                    filename=warc.name, offset=offset, length=length,
+                    page=headers.get_header(PAGE_FIELD) or ""))
         except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
             logger.warning("%s: unreadable after %d records (%s); indexed that far", warc, len(captures), exc)
     return captures

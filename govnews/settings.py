@@ -52,7 +52,11 @@ ITEM_PIPELINES = {
 SPIDER_MIDDLEWARES = {
     # Nearest the spider: known articles are dropped before anything counts them.
     "govnews.incremental.IncrementalMiddleware": 950,
+    # With REPLAY_ALL_ARTICLES: every article the WARC archives recorded, not only those linked.
+    "govnews.replay.articles.ArchivedArticlesMiddleware": 900,
 }
+# With REPLAY: also request every page the WARC archives recorded as an article (reextract).
+REPLAY_ALL_ARTICLES = False
 
 # Crawl state (SQLite, see govnews/state.py): articles seen, body hashes, near-dup index.
 STATE_DIR = "state"

@@ -110,8 +110,7 @@ class PortalSpider(scrapy.Spider):
             every = (response.urljoin(h) for h in filter(None, map(_href_of, response.xpath("//a"))))
             articles = self.fallback("article_links", [u for u in every if self.portal.is_article_url(u)]) or []
         for url in self.one_link_per_article(articles):
-            yield scrapy.Request(url, callback=self.parse_article, errback=self.page_failed,
-                                 meta={PAGE_KIND: "article"})
+            yield self.article_request(url)
         pages = [u for u in self.links(response, "next_page") if self.portal.is_list_url(u)]
         if not pages and self.selectors["next_page"] != NEXT_PAGE_LINKS:
             found = (response.urljoin(h) for h in response.xpath(NEXT_PAGE_LINKS).getall())
@@ -123,6 +122,9 @@ class PortalSpider(scrapy.Spider):
                 pages = [self.fallback("script_pager", scripted)]
         for url in pages:
             yield self.list_request(url)
+
+    def article_request(self, url: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_article, errback=self.page_failed, meta={PAGE_KIND: "article"})
 
     def one_link_per_article(self, urls: list[str]) -> list[str]:
         """One URL per article, in page order: of the spellings a list links one article by

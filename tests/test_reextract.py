@@ -1,11 +1,16 @@
 """``scrapy reextract``: the recorded crawl of all five portals, extracted again from its WARCs."""
 
 import json
+import re
+import shutil
 import subprocess
 
 import pytest
 
-from tests.crawling import ROOT, SCRAPY
+from tests.archives import FIXTURES
+from tests.crawling import ROOT, SCRAPY, crawlall
+from tests.test_crawl import article_urls
+from tests.test_incremental import add_two_articles
 
 PORTALS = ["cqmjsw", "gjdb", "lzbs_mirror", "scsqw", "whrx"]
 
@@ -62,3 +67,32 @@ def test_no_archive_or_a_folder_without_one_is_a_usage_error(tmp_path):
     empty = reextract(str(tmp_path), "-O", str(tmp_path / "out.jsonl"))
     assert empty.returncode == 2 and f"REPLAY={tmp_path}: no manifest.json" in empty.stderr
     assert not (tmp_path / "out.jsonl").exists()
+
+
+@pytest.mark.slow
+def test_months_of_incremental_runs_re_extract_whole(tmp_path):
+    """Run 2 is incremental, and its list page no longer links an article run 1 read:
+    re-extracting both runs' files still gives every article of both, as they were."""
+    archive = tmp_path / "archive" / "whrx"
+    shutil.copytree(FIXTURES / "whrx", archive)
+    folder = tmp_path / "warc"
+    first = crawlall(tmp_path / "run1", "-a", "portals=whrx", "-s", f"RECORD={folder}",
+                     "-s", f"STATE_DIR={tmp_path / 'state'}", replay=str(archive))
+    new = add_two_articles(archive)
+    dropped = "http://www.whrx.net/a/guoneixinwen/hubeixinwen/2020/0508/32214.html"
+    list_page = archive / "pages" / "hubeixinwen_index.html"
+    text = re.sub(r"<a [^>]*2020/0508/32214\.html[^>]*>.*?</a>", "", list_page.read_bytes().decode("gbk"))
+    list_page.write_bytes(text.encode("gbk"))
+    second = crawlall(tmp_path / "run2", "-a", "portals=whrx", "-s", f"RECORD={folder}",
+                      "-s", f"STATE_DIR={tmp_path / 'state'}", replay=str(archive))
+    assert sorted(item["url"] for item in second.items) == new
+    linked = crawlall(tmp_path / "linked", "-a", "portals=whrx", replay=str(folder))
+    assert dropped not in {item["url"] for item in linked.items}  # the latest lists alone miss it
+    done = reextract(str(folder), "-O", str(tmp_path / "out.jsonl"))
+    assert done.returncode == 0, done.stderr[-3000:]
+    items = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+
+    def by_url(batch):
+        return {item["url"]: {k: v for k, v in item.items() if k != "crawled_at"} for item in batch}
+    assert by_url(items) == by_url(first.items + second.items)
+    assert len(items) == len(article_urls("whrx")) + 2

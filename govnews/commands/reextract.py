@@ -2,7 +2,9 @@
 
 For when the extractor improved: every portal the archives hold (or ``-a portals=a,b``) is
 crawled as ``crawlall`` would, answered from the archives only (WARC files, folders of
-them, saved-pages folders; see :mod:`govnews.replay`), so nothing is fetched. Dedupe runs
+them, saved-pages folders; see :mod:`govnews.replay`), so nothing is fetched; every page
+the WARC files recorded as an article is requested too (govnews.replay.articles), so
+months of incremental runs re-extract whole. Dedupe runs
 against a crawl state of its own in a temporary folder, deleted afterwards: the user's
 state is neither read nor written, and nothing is recorded again.
 """
@@ -39,6 +41,7 @@ class Command(crawlall.Command):
         self.settings.set("REPLAY", ",".join(args), priority=FORCED)
         self.settings.set("STATE_DIR", self.state, priority=FORCED)
         self.settings.set("RECORD", None, priority=FORCED)
+        self.settings.set("REPLAY_ALL_ARTICLES", True, priority=FORCED)
         if self.settings.getpriority("STATS_FILE") < SETTINGS_PRIORITIES["cmdline"]:
             self.settings.set("STATS_FILE", None, priority=FORCED)  # the crawl's stats stay as they are
 

@@ -40,6 +40,7 @@ import scrapy
 from govnews import cdxj
 from govnews.provenance import PROVENANCE
 from govnews.record.warcfile import WARC_VERSION, Location, RollingWarcFile
+from spiders.base import PAGE_KIND
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +122,8 @@ class RecordMiddleware:
         digest = payload_digest(response.body)
         earlier = self.last.get(url)
         revisit = earlier is not None and earlier.digest == digest and response.body != b""
-        answer = self._revisit(url, response, digest, earlier) if revisit else self._response(url, response, digest)
+        answer = (self._revisit(url, request, response, digest, earlier) if revisit
+                  else self._response(url, request, response, digest))
         try:
             locations = self.file.write([answer, self._request(url, request, answer)])
         except OSError as exc:
@@ -144,8 +146,10 @@ class RecordMiddleware:
 
     # --- records ---------------------------------------------------------------------------
 
-    def _warc_headers(self, response: Response) -> dict[str, str]:
+    def _warc_headers(self, request: Request, response: Response) -> dict[str, str]:
         headers = {}
+        if request.meta.get(PAGE_KIND):
+            headers[cdxj.PAGE_FIELD] = request.meta[PAGE_KIND]
         if response.ip_address is not None:
             headers["WARC-IP-Address"] = str(response.ip_address)
         if "dataloss" in response.flags:  # the server closed before Content-Length was sent
@@ -160,16 +164,18 @@ class RecordMiddleware:
         return StatusAndHeaders(f"{response.status} {reason}".strip(), _pairs(response.headers, UNDONE_HEADERS),
                                 protocol=response.protocol or "HTTP/1.1")
 
-    def _response(self, url: str, response: Response, digest: str) -> ArcWarcRecord:
+    def _response(self, url: str, request: Request, response: Response, digest: str) -> ArcWarcRecord:
         return self.builder.create_warc_record(
             url, "response", payload=io.BytesIO(response.body), length=len(response.body),
             http_headers=self._http_headers(response),
-            warc_headers_dict={**self._warc_headers(response), "WARC-Payload-Digest": digest})
+            warc_headers_dict={**self._warc_headers(request, response), "WARC-Payload-Digest": digest})
 
-    def _revisit(self, url: str, response: Response, digest: str, earlier: Recorded) -> ArcWarcRecord:
+    def _revisit(self, url: str, request: Request, response: Response, digest: str,
+                 earlier: Recorded) -> ArcWarcRecord:
         return self.builder.create_revisit_record(
             url, digest, earlier.url, earlier.warc_date, http_headers=self._http_headers(response),
-            warc_headers_dict={**self._warc_headers(response), "WARC-Refers-To": earlier.location.record_id})
+            warc_headers_dict={**self._warc_headers(request, response),
+                               "WARC-Refers-To": earlier.location.record_id})
 
     def _request(self, url: str, request: Request, answer: ArcWarcRecord) -> ArcWarcRecord:
         parts = urlsplit(url)

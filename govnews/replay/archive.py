@@ -51,6 +51,10 @@ class ReplayArchive:
         """Portals the archives hold pages of (manifests' and warcinfo records' ``portal``)."""
         return set().union(*(source.portals for source in self.sources))
 
+    def article_urls(self, portal: str) -> list[str]:
+        """Every page the archives recorded as an article of ``portal``."""
+        return list(dict.fromkeys(url for source in self.sources for url in source.article_urls(portal)))
+
     def response_for(self, request: Request) -> Response | None:
         """The archived response for ``request``, or None when no archive has it."""
         for source in self.sources:

@@ -40,6 +40,10 @@ class SavedPages:
     def __len__(self) -> int:
         return len(self.entries)
 
+    def article_urls(self, portal: str) -> list[str]:
+        """None known: a manifest does not say what a page was fetched as."""
+        return []
+
     def _load(self, manifest: Path) -> None:
         folder = manifest.parent.resolve()
         data = json.loads(manifest.read_text(encoding="utf-8"))

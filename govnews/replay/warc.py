@@ -44,24 +44,32 @@ class WarcArchive:
         self.files: dict[str, Path] = {}
         self.latest: dict[str, Capture] = {}  # canonical URL → latest capture
         self.payloads: dict[str, Capture] = {}  # payload digest → a response record holding it
-        self.portals: set[str] = set()
+        self.portal_of: dict[str, str] = {}  # file name → the portal its warcinfo names
         captures: list[Capture] = []
         for warc in files:
             if warc.name in self.files:
                 logger.warning("replay: %s and %s share a name; the first is used", self.files[warc.name], warc)
                 continue
             self.files[warc.name] = warc
-            portal = warcinfo_fields(warc).get("portal")
-            if portal:
-                self.portals.add(portal)
+            self.portal_of[warc.name] = warcinfo_fields(warc).get("portal", "")
             captures.extend(cdxj.captures_of(warc))
-        for capture in sorted(captures, key=lambda c: c.warc_date):
+        self.captures = sorted(captures, key=lambda c: c.warc_date)
+        for capture in self.captures:
             self.latest[canonicalize_url(capture.url)] = capture
             if capture.record_type == "response":
                 self.payloads[capture.digest] = capture
 
     def __len__(self) -> int:
         return len(self.latest)
+
+    @property
+    def portals(self) -> set[str]:
+        return set(filter(None, self.portal_of.values()))
+
+    def article_urls(self, portal: str) -> list[str]:
+        """URLs ``portal``'s crawls fetched as articles (PAGE_FIELD), oldest capture first."""
+        return list(dict.fromkeys(c.url for c in self.captures
+                                  if c.page == "article" and self.portal_of[c.filename] == portal))
 
     def response_for(self, request: Request) -> Response | None:
         """The latest capture of ``request``'s URL (the record holding its bytes in
