@@ -47,7 +47,7 @@ class Command(crawlall.Command):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         try:
-            archive = ReplayArchive(*map(Path, args))
+            archive = ReplayArchive.shared(*map(Path, args))
             if "portals" not in opts.spargs:
                 opts.spargs["portals"] = ",".join(sorted(archive.portals))
             if not opts.spargs["portals"]:

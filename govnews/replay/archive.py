@@ -31,6 +31,18 @@ class ReplayArchive:
     """Saved-page folders and WARC files found under ``roots``; the first that has a URL
     answers it (the WARC files together: the latest capture among them)."""
 
+    #: Archives opened through :meth:`shared`, by their roots.
+    _shared: dict[tuple[Path, ...], ReplayArchive] = {}
+
+    @classmethod
+    def shared(cls, *roots: Path) -> ReplayArchive:
+        """The archive of ``roots``, opened once per process: the crawlers of a ``crawlall``
+        run and their middlewares read months of indexes once, not once each."""
+        key = tuple(Path(root).resolve() for root in roots)
+        if key not in cls._shared:
+            cls._shared[key] = cls(*key)
+        return cls._shared[key]
+
     def __init__(self, *roots: Path) -> None:
         self.roots = [Path(root).resolve() for root in roots]
         self.sources: list[SavedPages | WarcArchive] = []

@@ -32,7 +32,7 @@ class ArchivedArticlesMiddleware:
         roots = crawler.settings.getlist("REPLAY")
         if not (roots and crawler.settings.getbool("REPLAY_ALL_ARTICLES")):
             raise NotConfigured
-        return cls(crawler, ReplayArchive(*map(Path, roots)))
+        return cls(crawler, ReplayArchive.shared(*map(Path, roots)))
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for request in start:

@@ -27,7 +27,7 @@ class ReplayMiddleware:
         roots = crawler.settings.getlist("REPLAY")
         if not roots:
             raise NotConfigured
-        middleware = cls(ReplayArchive(*map(Path, roots)), crawler)
+        middleware = cls(ReplayArchive.shared(*map(Path, roots)), crawler)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         return middleware
 
