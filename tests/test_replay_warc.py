@@ -91,6 +91,19 @@ def test_an_encoded_body_comes_back_encoded_and_scrapy_decodes_it(warc):
     assert decoded.css("h1::text").get() == "压缩"
 
 
+def test_a_later_server_error_does_not_hide_the_page_read_before(tmp_path):
+    path = tmp_path / "runs.warc.gz"
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True, warc_version="1.1")
+        writer.write_record(response_record(writer, ARTICLE, "200 OK", [("Content-Type", "text/html; charset=gbk")],
+                                            PAGE, "2026-01-01T00:00:00Z"))
+        for url in (ARTICLE, "http://a.gov.cn/down"):
+            writer.write_record(response_record(writer, url, "503 Service Unavailable", [], b"", "2026-02-01T00:00:00Z"))
+    mw, _ = replay(path)
+    assert mw.process_request(Request(ARTICLE)).status == 200
+    assert mw.process_request(Request("http://a.gov.cn/down")).status == 503
+
+
 def test_a_url_no_record_has_is_a_counted_404(warc):
     mw, crawler = replay(warc)
     assert mw.process_request(Request("http://a.gov.cn/news/2.html")).status == 404

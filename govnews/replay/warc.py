@@ -4,13 +4,15 @@ Captures are found through the CDXJ index beside each file (:mod:`govnews.cdxj`;
 without one is read whole). The response comes back as recorded: status, headers and body
 bytes before decompression (HttpCompressionMiddleware then decodes them as live), so
 charsets and redirects are the site's. A ``revisit`` record answers with its own status and
-headers and the payload of the record it refers to (same digest).
+headers and the payload of the record it refers to (same digest). A server error (5xx)
+captured on a later run does not hide an earlier capture of the page.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import BinaryIO
 
 from scrapy import Request
 from scrapy.http import Headers, Response
@@ -55,7 +57,11 @@ class WarcArchive:
             captures.extend(cdxj.captures_of(warc))
         self.captures = sorted(captures, key=lambda c: c.warc_date)
         for capture in self.captures:
-            self.latest[canonicalize_url(capture.url)] = capture
+            key = canonicalize_url(capture.url)
+            earlier = self.latest.get(key)
+            # A server error (a site down on a later run) does not hide a page read before.
+            if capture.status < 500 or earlier is None or earlier.status >= 500:
+                self.latest[key] = capture
             if capture.record_type == "response":
                 self.payloads[capture.digest] = capture
 
@@ -81,10 +87,12 @@ class WarcArchive:
         if holder is None:
             logger.error("replay: revisit of %s refers to a payload no given WARC holds", capture.url)
             return None
-        with self.files[capture.filename].open("rb") as stream:
-            http = self._record(stream, capture).http_headers
         with self.files[holder.filename].open("rb") as stream:
-            body = self._record(stream, holder).raw_stream.read()
+            record = self._record(stream, holder)
+            http, body = record.http_headers, record.raw_stream.read()
+        if holder is not capture:  # a revisit: its own status and headers
+            with self.files[capture.filename].open("rb") as stream:
+                http = self._record(stream, capture).http_headers
         headers = Headers()
         for name, value in http.headers:
             headers.appendlist(name.encode("latin-1"), value.encode("latin-1"))
@@ -95,6 +103,6 @@ class WarcArchive:
                    request=request, flags=["replay"])
 
     @staticmethod
-    def _record(stream, capture: Capture) -> ArcWarcRecord:
+    def _record(stream: BinaryIO, capture: Capture) -> ArcWarcRecord:
         stream.seek(capture.offset)
         return next(iter(ArchiveIterator(stream)))
