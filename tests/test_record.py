@@ -176,6 +176,9 @@ def test_a_live_gzip_response_is_recorded_as_it_came_over_the_wire(tmp_path):
     zipped = gzip.compress(page, mtime=0)
     (archive / entry["file"]).write_bytes(zipped)
     entry["headers"]["Content-Encoding"] = "gzip"
+    # A GBK header value: http.server sends a str as Latin-1, so these are the GBK bytes.
+    disposition = 'inline; filename="通知.html"'.encode("gbk")
+    entry["headers"]["Content-Disposition"] = disposition.decode("latin-1")
     (archive / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
     folder = tmp_path / "warc"
     with ArchiveProxy(archive) as proxy:
@@ -189,6 +192,11 @@ def test_a_live_gzip_response_is_recorded_as_it_came_over_the_wire(tmp_path):
     assert record.http_header("Content-Length") == str(len(zipped))
     assert record.headers["WARC-Payload-Digest"] == payload_digest(zipped)
     assert record.headers["WARC-IP-Address"] == "127.0.0.1"
+    with warc.open("rb") as stream:  # the head as it came over the wire, GBK bytes included
+        stream.seek(record.offset)
+        assert b"\r\nContent-Disposition: " + disposition + b"\r\n" in gzip.GzipFile(fileobj=stream).read1(1 << 16)
+    replayed = ReplayArchive(warc).response_for(Request(entry["url"]))
+    assert replayed.headers["Content-Disposition"] == disposition and replayed.body == zipped
     (request,) = [r for r in records if r.type == "request" and r.headers["WARC-Target-URI"] == entry["url"]]
     assert request.http_header("Host") == "www.whrx.net" and "gzip" in request.http_header("Accept-Encoding")
     assert warcio_check(warc).returncode == 0

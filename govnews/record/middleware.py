@@ -65,6 +65,14 @@ class Recorded:
     location: Location
 
 
+class RawHeaders(StatusAndHeaders):
+    """HTTP head written back byte for byte: values are the received bytes read as Latin-1,
+    so Latin-1 restores them (warcio would %-encode a GBK filename or site name)."""
+
+    def compute_headers_buffer(self, header_filter=None) -> None:  # noqa: ANN001 (warcio's signature)
+        self.headers_buff = self.to_bytes(header_filter, encoding="latin-1")
+
+
 def _pairs(headers: Headers, skip: tuple[bytes, ...] = ()) -> list[tuple[str, str]]:
     """Header (name, value) pairs as sent, bytes read as Latin-1 (what HTTP carries)."""
     return [(name.decode("latin-1"), value.decode("latin-1"))
@@ -161,8 +169,8 @@ class RecordMiddleware:
             reason = HTTPStatus(response.status).phrase
         except ValueError:
             reason = ""
-        return StatusAndHeaders(f"{response.status} {reason}".strip(), _pairs(response.headers, UNDONE_HEADERS),
-                                protocol=response.protocol or "HTTP/1.1")
+        return RawHeaders(f"{response.status} {reason}".strip(), _pairs(response.headers, UNDONE_HEADERS),
+                          protocol=response.protocol or "HTTP/1.1")
 
     def _response(self, url: str, request: Request, response: Response, digest: str) -> ArcWarcRecord:
         return self.builder.create_warc_record(
@@ -185,6 +193,6 @@ class RecordMiddleware:
             headers.insert(0, ("Host", parts.netloc))
         return self.builder.create_warc_record(
             url, "request", payload=io.BytesIO(request.body), length=len(request.body),
-            http_headers=StatusAndHeaders(f"{request.method} {target} HTTP/1.1", headers, is_http_request=True),
+            http_headers=RawHeaders(f"{request.method} {target} HTTP/1.1", headers, is_http_request=True),
             warc_headers_dict={"WARC-Concurrent-To": answer.rec_headers.get_header("WARC-Record-ID"),
                                "WARC-Date": answer.rec_headers.get_header("WARC-Date")})

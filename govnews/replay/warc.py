@@ -39,6 +39,16 @@ def warcinfo_fields(warc: Path) -> dict[str, str]:
     return {}
 
 
+def _as_received(text: str) -> bytes:
+    """The bytes of a header warcio read back (it reads a line as UTF-8, else as Latin-1).
+    Text within Latin-1 goes back as Latin-1: a GBK value read so comes back whole; only a
+    UTF-8 value of Latin-1 letters alone (café) cannot be told from one, and changes."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return text.encode("utf-8")
+
+
 class WarcArchive:
     """The captures of a set of WARC files (names unique across them)."""
 
@@ -95,7 +105,7 @@ class WarcArchive:
                 http = self._record(stream, capture).http_headers
         headers = Headers()
         for name, value in http.headers:
-            headers.appendlist(name.encode("latin-1"), value.encode("latin-1"))
+            headers.appendlist(_as_received(name), _as_received(value))
         request.meta[PROVENANCE] = {"file": holder.filename, "record_id": holder.record_id,
                                     "offset": holder.offset}
         cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
