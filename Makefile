@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: crawl test bench clean
+.PHONY: crawl test bench eval clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,23 @@ crawl: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -q
 
-bench: $(BIN)/.installed
-	$(BIN)/python -m benchmarks
+# GNE and trafilatura, measured against, live in a benchmark environment of their own.
+BENCH_VENV := .venv-bench
+BENCH_BIN := $(BENCH_VENV)/bin
+CORPUS ?= $(wildcard ../shared/realpages)
+
+$(BENCH_BIN)/.installed: requirements.txt benchmarks/requirements-eval.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_BIN)/pip install --quiet --disable-pip-version-check -r benchmarks/requirements-eval.txt
+	touch $@
+
+# Timing on CORPUS (the project's own layout pages when none is given), then dedupe.
+bench: $(BENCH_BIN)/.installed
+	$(BENCH_BIN)/python -m benchmarks --corpus $(or $(CORPUS),tests/layouts)
+
+eval: $(BENCH_BIN)/.installed
+	$(if $(CORPUS),,$(error no corpus: make eval CORPUS=DIR (pages/<key>.html + golds.json)))
+	$(BENCH_BIN)/python -m benchmarks.eval --corpus $(CORPUS) --out output/eval.json
 
 clean:
-	rm -rf $(VENV) output state
+	rm -rf $(VENV) $(BENCH_VENV) output state
