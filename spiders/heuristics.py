@@ -219,7 +219,8 @@ _PROSE = re.compile(r"[，。；,;]")
 
 def find_meta(page: Selector, body: Selector | None) -> str:
     """Meta-line texts above the article text: short elements holding labels (来源：…)
-    or starting with a date (2020-02-21 09:21).
+    or starting with a date (2020-02-21 09:21), and a date split over widgets
+    (:func:`widget_date`).
 
     Read in document order up to the first paragraph of prose inside ``body`` (a loose
     body container may hold the meta line too); the innermost matching element is taken,
@@ -239,12 +240,30 @@ def find_meta(page: Selector, body: Selector | None) -> str:
         if not labelled and body_root is not None and len(_SPACES.sub("", own)) >= MIN_PARAGRAPH \
                 and _PROSE.search(own) and _within(element, body_root):
             break  # the first sentence of the article: no meta line below it
-        if labelled:
-            text = text_of(element)
-            if len(text) <= 200 and not any(text in line for line in lines):
-                lines = [line for line in lines if line not in text]
-                lines.append(text)
+        text = text_of(element) if labelled else widget_date(element)
+        if text and len(text) <= 200 and not any(text in line for line in lines):
+            lines = [line for line in lines if line not in text]
+            lines.append(text)
     return "\n".join(lines)
+
+
+#: A date a template splits over widgets, day apart from year and month:
+#: ``<div class="day">21</div><div class="year">2024年02月</div>`` (either order).
+_DAY_THEN_MONTH = re.compile(r"^(?P<d>\d{1,2})日?\s+(?P<y>\d{4})\s*[年/.-]\s*(?P<m>\d{1,2})月?$")
+_MONTH_THEN_DAY = re.compile(r"^(?P<y>\d{4})\s*[年/.-]\s*(?P<m>\d{1,2})月?\s+(?P<d>\d{1,2})日?$")
+
+
+def widget_date(element: Any) -> str | None:
+    """``2024年02月21日`` for a date split over two or three child elements of ``element``
+    and nothing else; None otherwise. A list item's date (a sidebar of other stories) is
+    not the page's."""
+    children = [child for child in element if isinstance(child.tag, str)]
+    if not 2 <= len(children) <= 3 or (element.text or "").strip() or element.tag == "li" \
+            or any(ancestor.tag == "li" for ancestor in element.iterancestors()):
+        return None
+    text = text_of(element)
+    found = len(text) <= 20 and (_DAY_THEN_MONTH.match(text) or _MONTH_THEN_DAY.match(text))
+    return f"{found['y']}年{int(found['m']):02d}月{int(found['d']):02d}日" if found else None
 
 
 def _within(element: Any, ancestor: Any) -> bool:
