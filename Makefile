@@ -37,5 +37,7 @@ eval: $(BENCH_BIN)/.installed
 	$(if $(CORPUS),,$(error no corpus: make eval CORPUS=DIR (pages/<key>.html + golds.json)))
 	$(BENCH_BIN)/python -m benchmarks.eval --corpus $(CORPUS) --out output/eval.json
 
+# Only what `make crawl`, `make test` and `make bench`/`eval` made: a user's state/ and output/ files stay.
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) output state
+	rm -rf $(VENV) $(BENCH_VENV) output/demo-state output/articles.jsonl output/eval.json .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -41,7 +41,7 @@ def make_crawler(portal: str | None, settings: dict[str, Any] | None = None) -> 
     the generic spider, which uses the generic finders alone."""
     base: Settings = get_project_settings()
     pipelines = {**base.getdict("ITEM_PIPELINES"), **dict.fromkeys(STATEFUL_PIPELINES)}
-    base.setdict({"ITEM_PIPELINES": pipelines, "STATS_FILE": None, **(settings or {})}, priority="cmdline")
+    base.setdict({"ITEM_PIPELINES": pipelines, "STATS_FILE": "", **(settings or {})}, priority="cmdline")
     config = load_configured_portal(portal, base) if portal else GENERIC_PORTAL
     spidercls = get_spider_loader(base).load(config.template)
     crawler = Crawler(spidercls, base, init_reactor=True)

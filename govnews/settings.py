@@ -7,21 +7,43 @@ SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 COMMANDS_MODULE = "govnews.commands"
 
-# Who we are, and where a webmaster can reach us. Deployments set GOVNEWS_CONTACT_URL.
+# Who we are, and where a webmaster can reach us. Deployments set GOVNEWS_CONTACT_URL (in the
+# environment or with -s); the User-Agent naming it is built when each crawler starts
+# (govnews.useragent), unless USER_AGENT is set, which is then sent as it is.
 GOVNEWS_CONTACT_URL = "https://github.com/govnews/govnews"
-USER_AGENT = f"govnews/0.1 (+{GOVNEWS_CONTACT_URL}; research crawler for public government news)"
+ADDONS = {"govnews.useragent.ContactUserAgent": 0}
 
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Scrapy's Downloader, with that limit kept also when a site has no delay (govnews.downloader).
+DOWNLOADER = "govnews.downloader.Downloader"
 DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# 429/503 with Retry-After pause the site that long, at most this many seconds (govnews.retryafter).
+RETRY_AFTER_MAX = 120
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy's RemoteControl runs Python code sent to a local HTTP port: off, like the telnet console.
+REMOTE_CONTROL_ENABLED = False
+
+# Bounded work (README "Bounded work"). Article pages are tens to hundreds of KB: a bigger
+# answer is logged, one past the cap (compressed or as it inflates) is cut and fails.
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+# Scrapy's memusage extension (needs the `resource` module: Linux, macOS) warns, then
+# closes the crawl (finish reason memusage_exceeded) past these.
+MEMUSAGE_WARNING_MB = 1024
+MEMUSAGE_LIMIT_MB = 2048
+MEMUSAGE_CHECK_INTERVAL_SECONDS = 10.0
+# List pages followed from one start page (govnews.pagination).
+MAX_LIST_PAGES = 300
+# An article body longer than this (characters) is cut there and flagged body_cut.
+MAX_BODY_CHARS = 200_000
 
 # Answer every request from archives when REPLAY names them (comma-separated): a saved-pages
 # folder (or a folder of them, one per portal), a WARC file or a folder of WARC files.
@@ -32,6 +54,9 @@ RECORD = None
 # A portal's WARC file is closed, and the next one begun, once it reaches this size.
 RECORD_MAX_BYTES = 1_000_000_000
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's retries, plus Retry-After obeyed per site.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "govnews.retryafter.RetryAfterMiddleware": 550,
     # Last before the network, so robots.txt, retries and redirects apply as live.
     "govnews.replay.ReplayMiddleware": 960,
     # Next to the network (above HttpCompressionMiddleware, 590): responses as received.
@@ -40,6 +65,8 @@ DOWNLOADER_MIDDLEWARES = {
 
 ITEM_PIPELINES = {
     "pipelines.noise.NoisePipeline": 100,
+    # Cut an overlong body before the stages that read it whole.
+    "pipelines.bodysize.BodySizePipeline": 120,
     "pipelines.disclosure.DisclosurePipeline": 150,
     # Script before meta and dates: they parse labels in one script (來源 → 来源).
     "pipelines.script.ScriptPipeline": 200,
@@ -54,6 +81,8 @@ SPIDER_MIDDLEWARES = {
     "govnews.incremental.IncrementalMiddleware": 950,
     # With REPLAY_ALL_ARTICLES: every article the WARC archives recorded, not only those linked.
     "govnews.replay.articles.ArchivedArticlesMiddleware": 900,
+    # Nearer still: it counts every article link a list page gave, known ones too.
+    "govnews.pagination.PaginationLimitMiddleware": 960,
 }
 # With REPLAY: also request every page the WARC archives recorded as an article (reextract).
 REPLAY_ALL_ARTICLES = False
@@ -76,12 +105,17 @@ SEEDS_DIR = None
 # Width folding of full-width ASCII forms (Ａ，：！ → A,:!) in every text field.
 FOLD_WIDTH = True
 
-# Per-portal stats of each run, as JSON (govnews/statsfile.py); None: not written.
-STATS_FILE = "output/stats.json"
+# Per-portal stats of each run, as JSON (govnews/statsfile.py); None: <STATE_DIR>/stats.json,
+# beside the state; empty: not written.
+STATS_FILE = None
 # Scrapy's log_count/* in STATS_FILE; crawlall turns it off when it runs several portals
 # (the counts cover the whole process).
 STATS_LOG_COUNTS = True
-EXTENSIONS = {"govnews.statsfile.StatsFile": 500, "govnews.itemerrors.ItemErrorStats": 500}
+# On SIGTERM, requests still open this many seconds later fail (fetched again next run)
+# instead of holding the stop up to DOWNLOAD_TIMEOUT and retries (govnews.shutdown).
+STOP_GRACE_SECONDS = 3
+EXTENSIONS = {"govnews.statsfile.StatsFile": 500, "govnews.itemerrors.ItemErrorStats": 500,
+              "govnews.shutdown.PromptStop": 500}
 
 FEEDS = {}
 # Local feed files flushed per item: a killed crawl keeps every item the state recorded.

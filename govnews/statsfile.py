@@ -1,9 +1,11 @@
 """Each run's Scrapy stats, per portal, in one JSON file for schedulers, dashboards and tests.
 
-``STATS_FILE`` (default ``output/stats.json``) holds ``{portal: stats}``. A crawler writes
+``STATS_FILE`` holds ``{portal: stats}``; unset, it is ``<STATE_DIR>/stats.json``, beside
+the state whose runs it describes (two deployments on two states never mix their stats);
+set empty, no file is written. A crawler writes
 its portal's entry when its spider closes and keeps the others, so ``crawlall`` (five
 crawlers in one process) and separate ``scrapy crawl`` runs per portal fill one file. The
-file is replaced atomically: a reader never sees half of it. Unset ``STATS_FILE`` to skip.
+file is replaced atomically: a reader never sees half of it.
 ``crawlall`` sets ``STATS_LOG_COUNTS = False`` when it runs several portals: Scrapy's
 ``log_count/*`` count the log lines of every crawler in the process, so they are left out.
 """
@@ -32,9 +34,9 @@ class StatsFile:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "StatsFile":
         path = crawler.settings.get("STATS_FILE")
-        if not path:
+        if path == "":
             raise NotConfigured
-        extension = cls(crawler, Path(path))
+        extension = cls(crawler, Path(path) if path else Path(crawler.settings.get("STATE_DIR") or "state") / "stats.json")
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 

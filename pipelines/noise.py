@@ -353,6 +353,10 @@ def blocks_of(root: Any, base_url: str) -> list[Block]:
 # --- the pipeline --------------------------------------------------------------------
 
 
+#: Without huge_tree, libxml2 silently drops what is nested deeper than 255 elements.
+_HUGE_TREE = lxml_html.HTMLParser(huge_tree=True)
+
+
 @dataclass
 class CleanBody:
     paragraphs: list[str]
@@ -370,7 +374,7 @@ def clean_body(
     drop_lines: Iterable[re.Pattern[str]] = (),
 ) -> CleanBody:
     """Article paragraphs, images, tags and footer meta lines of one body's HTML."""
-    root = lxml_html.fragment_fromstring(body_html, create_parent="div")
+    root = lxml_html.fragment_fromstring(body_html, create_parent="div", parser=_HUGE_TREE)
     tags = _keyword_tags(root)
     credits: list[str] = []
     rules = drop_noise_nodes(root, drop_selectors, credits)

@@ -16,7 +16,8 @@ Keys::
     cms = "trs"                         # optional: the site's CMS family (govnews/cms/families.py);
                                         # its default selectors apply under [selectors]
 
-    [urls]                              # regexes searched in absolute URLs
+    [urls]                              # RE2 regexes searched in absolute URLs (linear time:
+                                        # no lookaround, no backreferences; refused at load)
     list = ['/news/list_\\d+(?:_\\d+)?\\.html$']
     article = ['/news/\\d+\\.html$']
 
@@ -34,8 +35,9 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+import re2
 from lxml import etree
 from lxml.cssselect import CSSSelector
 from parsel import Selector
@@ -67,6 +69,18 @@ class PortalError(ValueError):
     """A portal file or seed list that cannot be used; the message says which and why."""
 
 
+class UrlPattern(Protocol):
+    """A compiled RE2 pattern (``re2.compile``)."""
+
+    def search(self, text: str) -> object | None: ...
+
+
+#: URL patterns run on every link of every page: RE2 runs them in time linear in the URL,
+#: so no pattern (``(a+)+\.html$``) can hang a crawl. Errors are raised, not logged.
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False
+
+
 @dataclass(frozen=True)
 class Portal:
     name: str
@@ -78,8 +92,8 @@ class Portal:
     list_order: str = "newest_first"
     encoding: str | None = None
     cms: str | None = None
-    list_patterns: tuple[re.Pattern[str], ...] = ()
-    article_patterns: tuple[re.Pattern[str], ...] = ()
+    list_patterns: tuple[UrlPattern, ...] = ()
+    article_patterns: tuple[UrlPattern, ...] = ()
     selectors: dict[str, str] = field(default_factory=dict)
     drop_selectors: tuple[str, ...] = ()
     drop_lines: tuple[str, ...] = ()
@@ -184,8 +198,8 @@ def _build(path: Path, data: dict[str, Any], start_urls: tuple[str, ...]) -> Por
     if list_order not in LIST_ORDERS:
         raise fail(f"list_order must be one of {LIST_ORDERS}")
     encoding = data.get("encoding")
-    if encoding is not None and not isinstance(encoding, str):
-        raise fail("encoding must be a string such as 'gbk'")
+    if encoding is not None and not (isinstance(encoding, str) and _is_codec(encoding)):
+        raise fail(f"encoding must name a text encoding such as 'gbk', found {encoding!r}")
     cms = data.get("cms")
     if cms is not None and cms not in FAMILIES:
         raise fail(f"cms must be one of {sorted(FAMILIES)}, found {cms!r}")
@@ -250,10 +264,24 @@ def _strings(table: dict[str, Any], key: str, fail) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _patterns(table: dict[str, Any], key: str, fail) -> tuple[re.Pattern[str], ...]:
-    return tuple(
-        _compile(p, f"[urls] {key}", fail) for p in _strings(table, key, fail)
-    )
+def _patterns(table: dict[str, Any], key: str, fail) -> tuple[UrlPattern, ...]:
+    compiled = []
+    for pattern in _strings(table, key, fail):
+        try:
+            compiled.append(re2.compile(pattern, _RE2_OPTIONS))
+        except re2.error as exc:
+            why = exc.args[0].decode("utf-8", "replace") if isinstance(exc.args[0], bytes) else str(exc)
+            raise fail(f"[urls] {key}: bad regex '{pattern}': {why} (URL patterns are RE2, which runs in"
+                       " linear time: no lookaround, no backreferences)") from None
+    return tuple(compiled)
+
+
+def _is_codec(name: str) -> bool:
+    try:
+        "".encode(name)  # LookupError for unknown names and for bytes codecs (base64)
+    except LookupError:
+        return False
+    return True
 
 
 def _check_selector(selector: str, where: str, fail) -> None:

@@ -43,7 +43,7 @@ class Command(crawlall.Command):
         self.settings.set("RECORD", None, priority=FORCED)
         self.settings.set("REPLAY_ALL_ARTICLES", True, priority=FORCED)
         if self.settings.getpriority("STATS_FILE") < SETTINGS_PRIORITIES["cmdline"]:
-            self.settings.set("STATS_FILE", None, priority=FORCED)  # the crawl's stats stay as they are
+            self.settings.set("STATS_FILE", "", priority=FORCED)  # the crawl's stats stay as they are
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         try:
