@@ -28,6 +28,7 @@ from govnews.provenance import pages_of
 from govnews.urls import canonical_url
 from portals import Portal, PortalError, load_configured_portal, load_portal
 from spiders import disclosure, heuristics
+from spiders.page import PageResponse
 
 #: Pager links any CMS labels "next page" (Simplified, Traditional on mirrors).
 NEXT_PAGE_LINKS = ("//a[starts-with(normalize-space(.),'下一页') or starts-with(normalize-space(.),'下一頁')"
@@ -154,7 +155,7 @@ class PortalSpider(scrapy.Spider):
         crumb = self.text(response, "breadcrumb", " ") or self.fallback(
             "breadcrumb", heuristics.find_breadcrumb(response))
         title = self.text(response, "title") or self.fallback(
-            "title", heuristics.find_title(response, body, crumb))
+            "title", heuristics.find_title(response, body, crumb or ""))  # "": none, not "look for one"
         meta = "\n".join(filter(None, (text_of(s, " ") for s in self.select(response, "meta"))))
         block = disclosure.find_block(response)
         return Article(
@@ -319,6 +320,7 @@ class PortalSpider(scrapy.Spider):
             self.logger.info("%s: %s is not %s as served; decoded as %s", self.portal.name, response.url,
                              response.encoding, better)
             response = response.replace(encoding=better)
+        response = response.replace(cls=PageResponse)
         if heuristics.adopt_stray_content(response):
             self.crawler.stats.inc_value("extract/content_after_html")
         return response

@@ -46,7 +46,7 @@ def find_block(response: TextResponse) -> Selector | None:
                     fields.setdefault(element, set()).update(found)
     candidates = [(len(names), _depth(element), element) for element, names in fields.items()
                   if len(names) >= MIN_FIELDS and element.tag not in ("html", "body")
-                  and len(element.text_content()) <= MAX_BLOCK_CHARS]
+                  and len(element.xpath("string()")) <= MAX_BLOCK_CHARS]
     if not candidates:
         return None
     *_, block = max(candidates, key=lambda c: c[:2])

@@ -15,6 +15,7 @@ None; none raises on odd HTML. They return raw page text: the pipelines clean it
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
 
@@ -90,6 +91,27 @@ def text_of(node: Any, sep: str = " ", unseen: frozenset[str] = frozenset()) -> 
     return _SPACES.sub(" ", sep.join(_visible_texts(root, _UNSEEN_TAGS | unseen))).strip()
 
 
+def _joined_texts(root: Any) -> dict[Any, str]:
+    """``text_of(element, "")`` before whitespace is collapsed, for ``root`` and every
+    element under it, each built from its children's: one pass, where calling
+    :func:`text_of` on each element reads every subtree again (quadratic in the depth)."""
+    joined: dict[Any, str] = {}
+
+    def visit(element: Any) -> str:
+        parts = [element.text or ""]
+        for child in element:
+            if isinstance(child.tag, str):
+                inner = visit(child)
+                if child.tag not in _UNSEEN_TAGS and not is_hidden(child):
+                    parts.append(inner)
+            parts.append(child.tail or "")
+        joined[element] = "".join(parts)
+        return joined[element]
+
+    visit(root)
+    return joined
+
+
 def _visible_texts(element: Any, unseen: frozenset[str]) -> list[str]:
     """``element``'s text nodes in reading order, less those of unseen elements."""
     texts = [element.text or ""]
@@ -161,8 +183,8 @@ def find_body(page: Selector) -> Selector | None:
     if not body:
         return None
     votes: dict[Any, float] = {}
-    for element in body[0].root.iter():
-        if not isinstance(element.tag, str) or element.tag not in _BLOCK_TAGS or _excluded(element):
+    for element, excluded in _walk(body[0].root):
+        if not isinstance(element.tag, str) or element.tag not in _BLOCK_TAGS or excluded:
             continue
         own = own_prose(element)
         length = len(_SPACES.sub("", own))
@@ -204,8 +226,27 @@ def is_meta_line(own: str) -> bool:
 
 def _excluded(element: Any) -> bool:
     """Whether ``element`` is inside a link, a script… or anywhere in a hidden block."""
-    return is_hidden(element) or any(isinstance(a.tag, str) and (a.tag in _SKIP_TAGS or is_hidden(a))
-                                     for a in element.iterancestors())
+    return is_hidden(element) or _closed_above(element)
+
+
+def _closed_above(element: Any) -> bool:
+    return any(isinstance(a.tag, str) and (a.tag in _SKIP_TAGS or is_hidden(a)) for a in element.iterancestors())
+
+
+def _walk(root: Any) -> Iterator[tuple[Any, bool]]:
+    """Every node under ``root`` (itself first) in document order, each with whether it is
+    :func:`_excluded`: found on the way down, once per element, instead of by a walk up
+    to the document's root from each (which costs the page's depth per element)."""
+    closed: set[Any] = set()  # elements whose descendants are all excluded
+    for node in root.iter():
+        if not isinstance(node.tag, str):
+            yield node, False
+            continue
+        inherited = _closed_above(node) if node is root else node.getparent() in closed
+        excluded = inherited or is_hidden(node)
+        if excluded or node.tag in _SKIP_TAGS:
+            closed.add(node)
+        yield node, excluded
 
 
 def _depth(element: Any) -> int:
@@ -232,8 +273,8 @@ def find_meta(page: Selector, body: Selector | None) -> str:
         return ""
     body_root = body.root if body is not None else None
     lines: list[str] = []
-    for element in root[0].root.iter():
-        if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS or _excluded(element):
+    for element, excluded in _walk(root[0].root):
+        if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS or excluded:
             continue
         own = own_prose(element)
         labelled = is_meta_line(own)
@@ -289,8 +330,7 @@ def find_title(page: Selector, body: Selector | None = None, crumb: str | None =
     body_root = body.root if body is not None else None
     candidates: list[tuple[tuple[bool, bool, int, int], str]] = []
     root = page.xpath("//body")
-    elements = list(root[0].root.iter()) if root else []
-    for position, element in enumerate(elements):
+    for position, (element, excluded) in enumerate(_walk(root[0].root) if root else ()):
         if body_root is not None and element is body_root:
             break
         if not isinstance(element.tag, str):
@@ -299,7 +339,7 @@ def find_title(page: Selector, body: Selector | None = None, crumb: str | None =
         names = f"{element.get('class', '')} {element.get('id', '')}"
         if not rank and _TITLE_CLASS.search(names) and not _TITLE_LIST_CLASS.search(names):
             rank = 2
-        if not rank and element.tag not in _BOLD_TAGS or _excluded(element) or _in_chrome(element):
+        if not rank and element.tag not in _BOLD_TAGS or excluded or _in_chrome(element):
             continue
         text = _headline_text(element)
         if not rank and _stands_alone(element, text):
@@ -363,12 +403,13 @@ def find_subtitle(page: Selector, title: str | None, body: Selector | None) -> s
         return None
     body_root = body.root if body is not None else None
     after_title = False
+    texts = _joined_texts(root[0].root)
     for element in root[0].root.iter():
         if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
             continue
         if element is body_root:
             return None
-        text = text_of(element, "")
+        text = _SPACES.sub(" ", texts[element]).strip()  # text_of(element, "")
         if not after_title:
             after_title = text == title and element.tag not in ("title", "body")
             continue
@@ -435,7 +476,7 @@ def find_footer_lines(page: Selector, body: Selector | None) -> list[str]:
         if not isinstance(node.tag, str) or node.tag in _SKIP_TAGS or _excluded(node):
             continue
         own = own_prose(node)
-        if FOOTER_LABEL.match(own) or META_LABEL.search(own) and is_meta_line(own):
+        if FOOTER_LABEL.match(own.lstrip()) or is_meta_line(own) and META_LABEL.search(own):
             text = text_of(node)
             if len(text) <= 60 and text not in lines:
                 lines.append(text)
