@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from lxml import html as lxml_html
+from lxml.cssselect import CSSSelector
 from scrapy.crawler import Crawler
 
 from govnews.items import Article
@@ -225,7 +226,7 @@ def drop_noise_nodes(root: Any, extra_selectors: Iterable[str] = (),
             doomed.append((node, rule))
     for selector in extra_selectors:
         try:
-            found = root.xpath(selector) if selector.startswith(("/", "(")) else root.cssselect(selector)
+            found = root.xpath(selector) if selector.startswith(("/", "(")) else CSSSelector(selector, translator="html")(root)
         except Exception as exc:  # a portal's bad selector must not stop the crawl
             logger.error("noise: bad portal drop_selector %r: %s", selector, exc)
             continue
@@ -267,7 +268,7 @@ def _dom_rule(node: Any) -> str | None:
     if tag == "a" and _JS_HREF.search((node.get("href") or "") + " " + (node.get("onclick") or "")):
         return "print_close"
     if tag == "a" and (node.get("href") or "").strip() in ("#top", "#"):
-        if line_rule(node.text_content()) == "back_to_top":
+        if line_rule(node.xpath("string()")) == "back_to_top":
             return "back_to_top"
     tokens = (node.get("class") or "").split() + (node.get("id") or "").split()
     for name, pattern in DOM_RULES.items():
@@ -372,9 +373,12 @@ def clean_body(
     title: str | None = None,
     drop_selectors: Iterable[str] = (),
     drop_lines: Iterable[re.Pattern[str]] = (),
+    tree: Any = None,
 ) -> CleanBody:
-    """Article paragraphs, images, tags and footer meta lines of one body's HTML."""
-    root = lxml_html.fragment_fromstring(body_html, create_parent="div", parser=_HUGE_TREE)
+    """Article paragraphs, images, tags and footer meta lines of one body's HTML, read
+    from ``tree`` (that HTML already parsed, in a ``<div>``; taken apart here) when given."""
+    root = tree if tree is not None else lxml_html.fragment_fromstring(body_html, create_parent="div",
+                                                                        parser=_HUGE_TREE)
     tags = _keyword_tags(root)
     credits: list[str] = []
     rules = drop_noise_nodes(root, drop_selectors, credits)
@@ -489,7 +493,7 @@ def _keyword_tags(root: Any) -> list[str]:
         tokens = (node.get("class") or "").split() + (node.get("id") or "").split()
         if any(DOM_RULES["keywords"].search(t) for t in tokens):
             for link in node.iter("a"):
-                text = _SPACES.sub(" ", link.text_content()).strip()
+                text = _SPACES.sub(" ", link.xpath("string()")).strip()
                 if text and text not in found and not _BRACKETED_TOOL.fullmatch(line_key(text)):
                     found.append(text)
     return found
@@ -520,6 +524,7 @@ class NoisePipeline:
             item.title,
             self.drop_selectors,
             self.drop_lines,
+            item.raw.pop("body_tree", None),
         )
         for rule, count in cleaned.rules.items():
             self.stats.inc_value(f"noise/{rule}", count)

@@ -28,7 +28,7 @@ from govnews.provenance import pages_of
 from govnews.urls import canonical_url
 from portals import Portal, PortalError, load_configured_portal, load_portal
 from spiders import disclosure, heuristics
-from spiders.page import PageResponse
+from spiders.page import PageResponse, detached_body
 
 #: Pager links any CMS labels "next page" (Simplified, Traditional on mirrors).
 NEXT_PAGE_LINKS = ("//a[starts-with(normalize-space(.),'下一页') or starts-with(normalize-space(.),'下一頁')"
@@ -176,6 +176,7 @@ class PortalSpider(scrapy.Spider):
                 "head_date": heuristics.find_head_date(response),
                 "body_html": disclosure.body_without(body, block),
                 "disclosure_html": block.get() if block is not None else None,
+                "body_tree": detached_body(body, block),
                 "footer_lines": heuristics.find_footer_lines(response, body),
                 "fetched_url": response.url,
                 # A saved or served page cut short has no closing </html> (see validate).
@@ -213,6 +214,7 @@ class PortalSpider(scrapy.Spider):
             yield item
             return
         url, next_number = following
+        item.raw.pop("body_tree", None)  # the next page's body HTML joins the item's; no tree
         # Never filtered: a page dropped as already seen would lose the pages before it too.
         # MAX_ARTICLE_PAGES and the rising page number bound the chain.
         yield scrapy.Request(url, callback=self.parse_article_page, errback=self.article_page_failed,

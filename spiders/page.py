@@ -5,10 +5,14 @@ from a lookup written in Python, run again every time an element is visited afre
 finders visit every element of a page several times, and on real pages those lookups
 cost several times the parse itself. The tree is the same, so are XPath, CSS and
 serialization; only ``lxml.html``'s extra element methods (``text_content()`` →
-``xpath("string()")``) are not there.
+``xpath("string()")``) are not there. The body the finders chose is handed to the noise
+stage as a tree (:func:`detached_body`), so a page's HTML is parsed once.
 """
 
 from __future__ import annotations
+
+from copy import deepcopy
+from typing import Any
 
 from lxml import etree
 from parsel.selector import create_root_node
@@ -28,3 +32,47 @@ class PageResponse(HtmlResponse):
             root = create_root_node(self.text, etree.HTMLParser, base_url=get_base_url(self))
             self._cached_selector = Selector(root=root, type="html")
         return self._cached_selector
+
+
+def detached_body(body: Selector | None, cut: Selector | None = None) -> Any:
+    """A copy of the body element, in a ``<div>``, for the noise stage to take apart (it
+    removes nodes) without parsing the body's HTML again: the tree the HTML in
+    ``raw["body_html"]`` would parse into, ``cut`` (the disclosure block) left out as its
+    HTML is cut out of that. None without a body, or when the cut is the whole body."""
+    if body is None or (cut is not None and cut.root is body.root):
+        return None
+    root = etree.Element("div")
+    copy = deepcopy(body.root)
+    copy.tail = None  # the body's HTML ends with its closing tag
+    root.append(copy)
+    path = _path_to(cut.root, body.root) if cut is not None else None
+    if path is not None:
+        node = copy
+        for index in path:
+            node = node[index]
+        _cut(node)
+    return root
+
+
+def _path_to(node: Any, ancestor: Any) -> list[int] | None:
+    """Child indexes leading from ``ancestor`` down to ``node``, or None when ``node`` is
+    not under it."""
+    path: list[int] = []
+    while node is not ancestor:
+        parent = node.getparent()
+        if parent is None:
+            return None
+        path.append(parent.index(node))
+        node = parent
+    return path[::-1]
+
+
+def _cut(node: Any) -> None:
+    """Remove ``node`` and its content; the text after it stays where it was."""
+    previous, parent = node.getprevious(), node.getparent()
+    if node.tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + node.tail
+        else:
+            parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
