@@ -326,7 +326,10 @@ def _normalize(text: str, fold: bool, script: str | None) -> tuple[str, bool, bo
         stripped |= unannotated != step
         result = _convert(unannotated, script or detect_script(unannotated))
         converted |= result != unannotated
-        if result == text:
+        if result == text or result == unannotated:
+            # Unchanged, or changed by folding and stripping alone: a pass over the result
+            # would fold, strip and convert nothing more.
+            text = result
             break
         text = result
     return text, stripped, converted
