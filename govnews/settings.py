@@ -61,6 +61,8 @@ DOWNLOADER_MIDDLEWARES = {
     "govnews.replay.ReplayMiddleware": 960,
     # Next to the network (above HttpCompressionMiddleware, 590): responses as received.
     "govnews.record.RecordMiddleware": 950,
+    # After decompression (590), before retries (550): a block page is a failed page.
+    "govnews.blocked.BlockPageMiddleware": 580,
 }
 
 ITEM_PIPELINES = {

@@ -22,6 +22,7 @@ from twisted.python.failure import Failure
 
 from govnews import cms
 from govnews import signals as govnews_signals
+from govnews.blocks import BlockedPage
 from govnews.encoding import better_encoding
 from govnews.items import Article
 from govnews.provenance import pages_of
@@ -255,7 +256,9 @@ class PortalSpider(scrapy.Spider):
         fetches it again next run. Pages skipped on purpose (robots.txt) are no failure."""
         request = failure.request
         url = (request.meta.get("redirect_urls") or [request.url])[0]
-        if failure.check(HttpError):  # a subclass of IgnoreRequest: check it first
+        if failure.check(BlockedPage):  # subclasses of IgnoreRequest: checked first
+            reason = f"blocked:{failure.value.kind}"
+        elif failure.check(HttpError):
             reason = f"http_{failure.value.response.status}"
         elif failure.check(IgnoreRequest):
             if "robots.txt" not in str(failure.value):  # e.g. a redirect off the portal's hosts

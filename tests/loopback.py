@@ -13,13 +13,14 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from tests.crawling import CrawlResult, crawlall
+
 
 class ArchiveProxy:
-    """Serve ``archive`` (a folder with manifest.json) on a loopback port."""
+    """Serve ``archive`` (a folder with manifest.json) on a loopback port. The manifest is
+    read on every request: a test changes what the site serves between runs."""
 
     def __init__(self, archive: Path, fail_once: set[str] = frozenset()) -> None:
-        manifest = json.loads((archive / "manifest.json").read_text(encoding="utf-8"))
-        self.entries = {e["url"]: e for e in manifest["responses"]}
         self.archive = archive
         self.fail_once = set(fail_once)
         self.requests: Counter[str] = Counter()
@@ -36,7 +37,7 @@ class ArchiveProxy:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                entry = proxy.entries.get(self.path)
+                entry = proxy.entries().get(self.path)
                 body = (proxy.archive / entry["file"]).read_bytes() if entry and entry.get("file") else b""
                 self.send_response(entry.get("status", 200) if entry else 404)
                 for name, value in (entry or {}).get("headers", {}).items():
@@ -51,6 +52,10 @@ class ArchiveProxy:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
+    def entries(self) -> dict[str, dict]:
+        manifest = json.loads((self.archive / "manifest.json").read_text(encoding="utf-8"))
+        return {e["url"]: e for e in manifest["responses"]}
+
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
@@ -63,3 +68,10 @@ class ArchiveProxy:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def crawl_through(proxy: ArchiveProxy, workdir: Path, *args: str) -> CrawlResult:
+    """``scrapy crawlall -a portals=whrx`` live over ``proxy``, no politeness delay."""
+    env = {"http_proxy": proxy.url, "no_proxy": "", "NO_PROXY": ""}
+    return crawlall(workdir, "-a", "portals=whrx", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+                    *args, env=env, replay=None)

@@ -58,7 +58,7 @@ def test_one_summary_line_per_portal(crawl):
     for portal in PORTALS:
         count = len(article_urls(portal))
         saved = len(manifest(portal)["responses"])
-        assert f"{portal}: pages={saved} articles={count} dropped=0 failed=0 errors=0" in crawl.output
+        assert f"{portal}: pages={saved} articles={count} dropped=0 failed=0 blocked=0 errors=0" in crawl.output
 
 
 def test_output_is_plain_utf8_without_escapes(crawl):

@@ -18,4 +18,4 @@ def test_an_item_a_pipeline_raised_on_is_counted_and_reported():
     crawler.signals.send_catch_log(signals.item_error, item={}, response=None, spider=None, failure=failure)
     stats = crawler.stats.get_stats()
     assert (stats["item_errors/count"], stats["item_errors/IndexError"]) == (1, 1)
-    assert summary_line("x", stats).endswith("failed=0 errors=1") and extension.stats is crawler.stats
+    assert summary_line("x", stats).endswith("failed=0 blocked=0 errors=1") and extension.stats is crawler.stats

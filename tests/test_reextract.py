@@ -52,7 +52,7 @@ def test_every_portal_of_the_archive_is_run_with_nothing_fetched_and_nothing_fai
     for portal in PORTALS:
         count = sum(item["portal"] == portal for item in crawl.items)
         pages = crawl.stats[portal]["downloader/response_count"]
-        assert f"{portal}: pages={pages} articles={count} dropped=0 failed=0 errors=0" in done.stdout
+        assert f"{portal}: pages={pages} articles={count} dropped=0 failed=0 blocked=0 errors=0" in done.stdout
 
 
 @pytest.mark.slow

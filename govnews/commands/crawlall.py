@@ -80,16 +80,18 @@ class Command(BaseRunSpiderCommand):
 
 
 def summary_line(portal: str, stats: dict) -> str:
-    """``portal: pages=N articles=N dropped=N failed=N errors=N`` for a user's terminal.
+    """``portal: pages=N articles=N dropped=N failed=N blocked=N errors=N`` for a user's terminal.
 
     ``failed``: list and article pages that could not be fetched or read (fetched again
-    next run); ``errors``: exceptions in the crawler's own code (spider or pipelines),
-    saved pages missing from a replay archive and WARC records that could not be written. Both come from this portal's own stats:
+    next run); ``blocked``: the block pages among them (govnews.blocks); ``errors``:
+    exceptions in the crawler's own code (spider or pipelines), saved pages missing from a
+    replay archive and WARC records that could not be written. All come from this portal's own stats:
     Scrapy's log counts cover every crawler of the process."""
     errors = (stats.get("spider_exceptions/count", 0) + stats.get("item_errors/count", 0)
               + stats.get("replay/miss", 0) + stats.get("record/errors", 0))
     return (
         f"{portal}: pages={stats.get('downloader/response_count', 0)}"
         f" articles={stats.get('item_scraped_count', 0)}"
-        f" dropped={stats.get('item_dropped_count', 0)} failed={stats.get('failed/count', 0)} errors={errors}"
+        f" dropped={stats.get('item_dropped_count', 0)} failed={stats.get('failed/count', 0)}"
+        f" blocked={stats.get('blocked/count', 0)} errors={errors}"
     )
