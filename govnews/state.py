@@ -40,6 +40,7 @@ For example ``SELECT portal, count(*), max(last_seen) FROM articles GROUP BY por
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -266,9 +267,13 @@ class StateStore:
 def _connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) the state file, or raise :class:`StateError` naming it."""
     advice = "move it away (or set STATE_DIR) to start a fresh crawl state"
+    if _stays_empty(path):
+        raise StateError(f"crawl state {path}: the file is empty (0 bytes), not a new state: a copy or a"
+                         " disk that lost it? Restore it from a backup, or delete it to start afresh")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        # A short wait while opening: a file locked longer is in use, not slow.
+        db = sqlite3.connect(path, isolation_level=None, timeout=_OPEN_WAIT)
     except (OSError, sqlite3.Error) as exc:
         raise StateError(f"crawl state {path}: cannot open: {exc}") from None
     try:
@@ -293,6 +298,9 @@ def _connect(path: Path) -> sqlite3.Connection:
         )
     except sqlite3.DatabaseError as exc:
         db.close()
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            raise StateError(f"crawl state {path}: in use by another process, which holds its write lock"
+                             f" (still after {_OPEN_WAIT:.0f} s); run again when it is done") from None
         if "readonly" in str(exc) or "unable to open" in str(exc) and path.exists():
             raise StateError(f"crawl state {path}: cannot be written ({exc}); give this user write "
                              "access to the file and its folder (the crawl history in it is intact)") from None
@@ -300,4 +308,23 @@ def _connect(path: Path) -> sqlite3.Connection:
     except StateError:
         db.close()
         raise
+    db.execute("PRAGMA busy_timeout = 30000")  # in a crawl, wait for other crawlers' commits
     return db
+
+
+#: Seconds opening the state waits for another process's write lock.
+_OPEN_WAIT = 5.0
+
+
+def _stays_empty(path: Path) -> bool:
+    """True for a state file of 0 bytes that stays so: SQLite would take it for a new
+    database and the crawl history would be silently gone. Another process creating the
+    file right now fills it within milliseconds, so it is given a second."""
+    for _ in range(10):
+        try:
+            if path.stat().st_size > 0:
+                return False
+        except FileNotFoundError:
+            return False
+        time.sleep(0.1)
+    return True

@@ -24,8 +24,8 @@ _INDEX_PAGE = re.compile(r"/(?:index|default)\.(?:s?html?|php|aspx?|jsp)$", re.I
 def canonical_url(url: str, hosts: tuple[str, ...] = (), scheme: str | None = None) -> str:
     """Canonical form of ``url``.
 
-    ``hosts`` is a portal's host list (canonical first); an alias host is replaced by the
-    first one and the scheme by ``scheme``. Default ports, fragments, tracking parameters,
+    ``hosts`` is a portal's host list (canonical first, each ``host`` or ``host:port``); an
+    alias is replaced by the first one and the scheme by ``scheme``. Default ports, fragments, tracking parameters,
     ``index.html`` and a lone trailing slash difference are folded; query order is sorted.
     A string that is no absolute http(s) URL, or does not parse (a bad port), is returned
     stripped, as it is.
@@ -45,10 +45,14 @@ def _canonical(url: str, hosts: tuple[str, ...], scheme: str | None) -> str:
     parts = urlsplit(canonicalize_url(url_query_cleaner(url, TRACKING_PARAMS, remove=True, keep_fragments=False)))
     new_scheme, host = parts.scheme, parts.hostname or ""
     port = parts.port if parts.port != _DEFAULT_PORTS.get(new_scheme) else None
-    if hosts and host in hosts:
-        host = hosts[0]
-        if scheme:
-            new_scheme, port = scheme, (None if port == _DEFAULT_PORTS.get(scheme) else port)
+    # A portal's hosts may carry a port (example.gov.cn:8080): an alias is the host and
+    # port together, and becomes the canonical host with its port.
+    if hosts and (f"{host}:{port}" if port else host) in hosts:
+        host, _, canonical_port = hosts[0].partition(":")
+        new_scheme = scheme or new_scheme
+        port = int(canonical_port) if canonical_port else None
+        if port == _DEFAULT_PORTS.get(new_scheme):
+            port = None
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     path = _INDEX_PAGE.sub("/", _SLASHES.sub("/", parts.path))

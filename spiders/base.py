@@ -64,9 +64,8 @@ class PortalSpider(scrapy.Spider):
             raise PortalError(f"spider {self.name} needs a portal: scrapy crawl {self.name} -a portal=NAME")
         self.portal: Portal = portal if isinstance(portal, Portal) else load_portal(portal)
         if self.portal.template != self.name:
-            raise PortalError(
-                f"portal {portal!r} is of template {self.portal.template!r}, not {self.name!r}"
-            )
+            raise PortalError(f"portal {self.portal.name!r} is of template {self.portal.template!r},"
+                              f" not {self.name!r}: scrapy crawl {self.portal.template} -a portal={self.portal.name}")
         self.allowed_domains = [host.split(":")[0] for host in self.portal.hosts]
         family = cms.FAMILIES[self.portal.cms].selectors if self.portal.cms else {}
         self.selectors = {**COMMON_SELECTORS, **self.default_selectors, **family, **self.portal.selectors}

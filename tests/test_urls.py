@@ -65,3 +65,41 @@ URLS = st.builds(lambda scheme, host, path, query, frag: f"{scheme}://{host}{pat
 def test_canonical_url_never_raises_and_is_idempotent(url):
     once = canonical_url(url, SCSQW.hosts, SCSQW.scheme)
     assert canonical_url(once, SCSQW.hosts, SCSQW.scheme) == once
+
+
+PORTED = ("example.gov.cn:8080", "www.example.gov.cn:8080")
+PATHS = st.lists(st.text(alphabet="abcxyz019_-.中文", min_size=1, max_size=8), max_size=4).map(
+    lambda parts: "/" + "/".join(parts))
+QUERIES = st.sampled_from(["", "?a=1", "?b=2&a=1", "?utm_source=wx&id=9"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(PORTED), st.sampled_from(["http", "https", "HTTP"]), PATHS, QUERIES,
+       st.sampled_from(["http", "https"]))
+def test_hosts_with_ports_fold_into_the_canonical_host_and_scheme(alias, given_scheme, path, query, scheme):
+    url = canonical_url(f"{given_scheme}://{alias}{path}{query}", PORTED, scheme)
+    assert url.startswith(f"{scheme}://example.gov.cn:8080/")
+    assert url == canonical_url(f"{scheme}://example.gov.cn:8080{path}{query}", PORTED, scheme)
+    assert canonical_url(url, PORTED, scheme) == url
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["cqmjsw.gov.cn", "www.cqmjsw.gov.cn", "cqmjsw.gov.cn:443", "www.cqmjsw.gov.cn:80"]),
+       st.sampled_from(["http", "https"]), PATHS, QUERIES)
+def test_the_portal_scheme_applies_to_every_alias_spelling(alias, given_scheme, path, query):
+    url = canonical_url(f"{given_scheme}://{alias}{path}{query}", CQMJSW.hosts, CQMJSW.scheme)
+    if alias.endswith(":443") and given_scheme == "http" or alias.endswith(":80") and given_scheme == "https":
+        # a port that is not the scheme's default: another service, not folded
+        assert url.startswith(f"{given_scheme}://{alias}/")
+    else:
+        assert url.startswith("https://cqmjsw.gov.cn/")
+
+
+@pytest.mark.parametrize("url, canonical", [
+    ("http://www.example.gov.cn:8080/a/index.html", "http://example.gov.cn:8080/a"),
+    ("https://example.gov.cn:8080/a.html#x", "http://example.gov.cn:8080/a.html"),
+    ("http://example.gov.cn/a.html", "http://example.gov.cn/a.html"),  # no port: not the portal's host
+    ("http://www.example.gov.cn:9090/a.html", "http://www.example.gov.cn:9090/a.html"),  # another port: not folded
+])
+def test_ported_hosts(url, canonical):
+    assert canonical_url(url, PORTED, "http") == canonical

@@ -11,6 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from scrapy.settings import SETTINGS_PRIORITIES
 
+from govnews.commands import arguments
 from govnews.feeds import SharedFeed
 from govnews.replay import ReplayError, sources_in
 from govnews.state import StateError, StateStore
@@ -35,6 +36,7 @@ class Command(BaseRunSpiderCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if args:
             raise UsageError("crawlall takes no positional arguments; use -a portals=a,b")
+        arguments.check_arguments(opts.spargs, arguments.CRAWLALL_ARGUMENTS, "crawlall")
         folder = self.settings.get("PORTALS_DIR")
         names = [n for n in opts.spargs.pop("portals", "").split(",") if n] or (
             available_portals(Path(folder)) if folder else available_portals()

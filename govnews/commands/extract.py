@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from itemadapter import ItemAdapter
 from scrapy.commands import ScrapyCommand
@@ -36,6 +37,8 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give exactly one saved page FILE")
+        if not Path(args[0]).is_file():
+            raise UsageError(f"{args[0]}: no such file", print_help=False)
         try:
             item = extract_file(args[0], opts.portal, opts.url)
         except PortalError as exc:

@@ -8,19 +8,18 @@ from scrapy import Request
 from scrapy.http import Response
 
 from govnews import cdxj
-from govnews.replay.folder import SavedPages, manifests_in
+from govnews.replay.errors import ReplayError
+from govnews.replay.folder import SavedPages, manifests_in, read_manifest
 from govnews.replay.warc import WarcArchive
-
-
-class ReplayError(ValueError):
-    """A REPLAY path holds no archive. Never a reason to go live instead: a typo there
-    must not send a test crawl to the sites."""
 
 
 def sources_in(root: Path) -> tuple[bool, list[Path]]:
     """(whether ``root`` is a saved-pages folder, the WARC files under it); ReplayError
-    when it is neither."""
-    saved = root.is_dir() and bool(manifests_in(root))
+    when it is neither, or a manifest in it is malformed."""
+    manifests = manifests_in(root) if root.is_dir() else []
+    for manifest in manifests:  # a malformed one is one line naming it, before any crawl starts
+        read_manifest(manifest)
+    saved = bool(manifests)
     warcs = cdxj.warc_files(root) if root.exists() else []
     if not saved and not warcs:
         raise ReplayError(f"REPLAY={root}: no manifest.json in it or its sub-folders, and no WARC file")

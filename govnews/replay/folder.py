@@ -17,6 +17,7 @@ from scrapy.responsetypes import responsetypes
 from w3lib.url import canonicalize_url
 
 from govnews.provenance import PROVENANCE
+from govnews.replay.errors import ReplayError
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +47,9 @@ class SavedPages:
 
     def _load(self, manifest: Path) -> None:
         folder = manifest.parent.resolve()
-        data = json.loads(manifest.read_text(encoding="utf-8"))
+        data = read_manifest(manifest)
         self.portals.add(data.get("portal") or folder.name)
-        for entry in data.get("responses", []):
+        for entry in data["responses"]:
             self.entries[canonicalize_url(entry["url"])] = (folder, entry)
 
     def response_for(self, request: Request) -> Response | None:
@@ -70,3 +71,18 @@ class SavedPages:
         cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
         return cls(url=request.url, status=int(entry.get("status", 200)), headers=headers, body=body,
                    request=request, flags=["replay"])
+
+
+def read_manifest(manifest: Path) -> dict[str, Any]:
+    """The manifest's JSON, or ReplayError naming the file and what is wrong with it."""
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ReplayError(f"replay manifest {manifest}: unreadable ({exc})") from None
+    responses = data.get("responses", []) if isinstance(data, dict) else None
+    if not isinstance(responses, list):
+        raise ReplayError(f"replay manifest {manifest}: not an object with a \"responses\" list")
+    for number, entry in enumerate(responses):
+        if not (isinstance(entry, dict) and isinstance(entry.get("url"), str)):
+            raise ReplayError(f"replay manifest {manifest}: responses[{number}] has no \"url\"")
+    return {**data, "responses": responses}
