@@ -11,9 +11,11 @@ $(BIN)/.installed: requirements.txt
 	touch $@
 
 # `make crawl RECORD=output/warc` also writes the crawl as WARC files there.
+# Attachments go to output/files/full/<sha256>.<ext>.
 crawl: $(BIN)/.installed
 	rm -rf output/demo-state
-	$(BIN)/scrapy crawlall -s REPLAY=tests/fixtures -s STATE_DIR=output/demo-state -O output/articles.jsonl:jsonlines \
+	$(BIN)/scrapy crawlall -s REPLAY=tests/fixtures -s STATE_DIR=output/demo-state -s FILES_STORE=output/files \
+		-O output/articles.jsonl:jsonlines \
 		$(if $(RECORD),-s RECORD=$(RECORD))
 
 test: $(BIN)/.installed

@@ -34,13 +34,15 @@ from spiders.base import PortalSpider
 #: Stages a single page skips: one page is a duplicate of nothing, and examining it must
 #: not read or write the user's crawl state.
 STATEFUL_PIPELINES = ("pipelines.dedupe.DedupePipeline",)
+#: Stages that fetch more (attachments): a page is examined alone, with no engine to fetch with.
+FETCHING_PIPELINES = ("pipelines.files.AttachmentFilesPipeline",)
 
 
 def make_crawler(portal: str | None, settings: dict[str, Any] | None = None) -> Crawler:
     """A configured crawler (stats, settings) for ``portal``'s template spider; for None,
     the generic spider, which uses the generic finders alone."""
     base: Settings = get_project_settings()
-    pipelines = {**base.getdict("ITEM_PIPELINES"), **dict.fromkeys(STATEFUL_PIPELINES)}
+    pipelines = {**base.getdict("ITEM_PIPELINES"), **dict.fromkeys(STATEFUL_PIPELINES + FETCHING_PIPELINES)}
     base.setdict({"ITEM_PIPELINES": pipelines, "STATS_FILE": "", **(settings or {})}, priority="cmdline")
     config = load_configured_portal(portal, base) if portal else GENERIC_PORTAL
     spidercls = get_spider_loader(base).load(config.template)

@@ -36,6 +36,9 @@ class Article:
     # A 政府信息公开 page's metadata block (pipelines.disclosure): index_no, doc_no, issuer,
     # written_at, subject, validity; None on pages without one.
     disclosure: dict[str, str | None] | None = None
+    # Files and 原文 links of the body (pipelines.attachments): url, name, kind, and once
+    # downloaded (pipelines.files) size, sha256 and path under FILES_STORE.
+    attachments: list[dict[str, Any]] = field(default_factory=list)
     # Where the bytes of each page are kept (govnews.provenance): a record, not content.
     provenance: list[dict[str, Any]] = field(default_factory=list)
     # Spider-to-pipeline hand-over, never exported. Keys: body_html (outer HTML of the

@@ -70,12 +70,15 @@ ITEM_PIPELINES = {
     # Cut an overlong body before the stages that read it whole.
     "pipelines.bodysize.BodySizePipeline": 120,
     "pipelines.disclosure.DisclosurePipeline": 150,
+    "pipelines.attachments.AttachmentsPipeline": 160,
     # Script before meta and dates: they parse labels in one script (來源 → 来源).
     "pipelines.script.ScriptPipeline": 200,
     "pipelines.meta.MetaPipeline": 300,
     "pipelines.dates.DatePipeline": 400,
     # Validate before dedupe, so garbage never enters the crawl state.
     "pipelines.validate.ValidatePipeline": 700,
+    # Attachments of valid articles only; off unless FILES_STORE is set.
+    "pipelines.files.AttachmentFilesPipeline": 750,
     "pipelines.dedupe.DedupePipeline": 800,
 }
 SPIDER_MIDDLEWARES = {

@@ -1,0 +1,88 @@
+"""Download attachments through Scrapy's FilesPipeline, stored by content hash.
+
+With ``FILES_STORE`` set (a folder, or any store FilesPipeline knows: s3://, gs://, ftp://)
+each attachment is fetched like any request (robots.txt, retries, replay) and written to
+``full/<sha256>.<ext>``: one copy of a file however many articles or URLs link it. Scrapy's
+media cache fetches a URL once a run, whatever the number of articles that link it. The
+attachment gets ``size``, ``sha256`` and ``path`` (relative to ``FILES_STORE``); a file that
+cannot be fetched keeps them null and is counted (``attachments/failed``).
+Unset, the stage is off and attachments keep their URL only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from io import BytesIO
+from pathlib import PurePosixPath
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from scrapy.http.request import NO_CALLBACK
+from scrapy.pipelines.files import FilesPipeline
+from scrapy.pipelines.media import MediaPipeline
+from scrapy.utils.defer import ensure_awaitable
+
+from pipelines.attachments import FILE_KINDS
+from spiders.base import PAGE_KIND
+
+logger = logging.getLogger(__name__)
+
+#: Request.meta[PAGE_KIND] of an attachment download.
+ATTACHMENT = "attachment"
+
+
+class AttachmentFilesPipeline(FilesPipeline):
+    """FilesPipeline over ``Article.attachments``, naming files by their content's SHA-256."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Size of each downloaded URL's body, for item_completed (FileInfo has no size).
+        self.sizes: dict[str, int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "AttachmentFilesPipeline":
+        if not crawler.settings.get("FILES_STORE"):
+            raise NotConfigured  # no message: off is the default, not a problem to log
+        return super().from_crawler(crawler)
+
+    def get_media_requests(self, item: Any, info: MediaPipeline.SpiderInfo) -> list[Request]:
+        # A file on another host (a 原文 link to the issuing office) belongs to the article too.
+        return [Request(a["url"], callback=NO_CALLBACK, meta={PAGE_KIND: ATTACHMENT, "allow_offsite": True})
+                for a in ItemAdapter(item).get("attachments") or []]
+
+    def file_path(self, request: Request, response: Response | None = None,
+                  info: MediaPipeline.SpiderInfo | None = None, *, item: Any = None) -> str:
+        """``full/<sha256 of the content>.<ext>``. Asked before the download (to look for a
+        stored copy), the content is unknown: the URL's hash names a path never written, so
+        the file is fetched and then stored under its content's name."""
+        if response is None:
+            return f"pending/{hashlib.sha256(request.url.encode()).hexdigest()}"
+        suffix = PurePosixPath(request.url.split("?")[0]).suffix.lower()
+        extension = suffix if suffix[1:] in FILE_KINDS else ""
+        return f"full/{hashlib.sha256(response.body).hexdigest()}{extension}"
+
+    async def file_downloaded(self, response: Response, request: Request, info: MediaPipeline.SpiderInfo,
+                              *, item: Any = None) -> str:
+        """Store the body under its hash; the checksum reported is that SHA-256."""
+        path = self.file_path(request, response=response, info=info, item=item)
+        await ensure_awaitable(self.store.persist_file(path, BytesIO(response.body), info))
+        self.sizes[request.url] = len(response.body)
+        return hashlib.sha256(response.body).hexdigest()
+
+    def item_completed(self, results: list[tuple[bool, Any]], item: Any, info: MediaPipeline.SpiderInfo) -> Any:
+        attachments = ItemAdapter(item).get("attachments") or []
+        for attachment, (ok, result) in zip(attachments, results):
+            if ok:
+                attachment.update(path=result["path"], sha256=result["checksum"],
+                                  size=self.sizes.get(result["url"]))
+                self.crawler.stats.inc_value("attachments/downloaded")
+            else:
+                self.crawler.stats.inc_value("attachments/failed")
+                logger.warning("attachment %s of %s not downloaded: %s", attachment["url"],
+                               ItemAdapter(item).get("url"), getattr(result, "value", result))
+        return item

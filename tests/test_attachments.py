@@ -1,0 +1,141 @@
+"""Attachments: file and 原文 links of the body become ``attachments`` (their text stays in the
+body); with FILES_STORE they are downloaded through FilesPipeline over a real loopback HTTP
+server and stored once by content hash."""
+
+import hashlib
+import json
+
+import pytest
+
+from pipelines.attachments import find_attachments, kind_of
+from tests.crawling import crawlall
+from tests.documents import docx_bytes, pdf_bytes
+from tests.loopback import ArchiveProxy
+
+BASE = "http://www.example.gov.cn/xxgk/2024/0305/1.html"
+
+
+def attachment(url, name, kind):
+    return {"url": url, "name": name, "kind": kind, "size": None, "sha256": None, "path": None}
+
+
+@pytest.mark.parametrize("url, text, kind", [
+    ("http://a.gov.cn/u/2022/x.PDF", "", "pdf"),
+    ("http://a.gov.cn/u/x.wps", "", "wps"),
+    ("http://a.gov.cn/u/x.et", "", "et"),
+    ("http://a.gov.cn/u/x.ofd", "", "ofd"),
+    ("http://a.gov.cn/download.jsp?filename=%E9%80%9A%E7%9F%A5.docx&id=3", "", "docx"),
+    ("http://a.gov.cn/download.jsp?id=3", "关于做好2024年工作的通知.xlsx", "xlsx"),
+    ("http://a.gov.cn/news/2.html", "下一篇", None),
+    ("http://a.gov.cn/petc/", "", None),  # an extension-like path is no file
+])
+def test_the_kind_of_a_link(url, text, kind):
+    assert kind_of(url, text) == kind
+
+
+def test_file_and_original_links_of_a_body_once_each_in_page_order():
+    body = ("<div><p>附件：<a href='/u/a.pdf'>实施方案.pdf</a></p>"
+            "<p><a href='/u/b.docx' title='报名表.docx'><img src='/i/doc.gif'></a></p>"
+            "<p>请点击查看原文：<br><a href='http://www.stats.gov.cn/sj/zxfb/202403/t20240305_1.html'>2023年统计公报</a></p>"
+            "<p><a href='/u/a.pdf'>再次链接</a> <a href='/xxgk/2.html'>相关阅读</a> <a href='javascript:void(0)'>x.pdf</a></p></div>")
+    assert find_attachments(body, BASE) == [
+        attachment("http://www.example.gov.cn/u/a.pdf", "实施方案.pdf", "pdf"),
+        attachment("http://www.example.gov.cn/u/b.docx", "报名表.docx", "docx"),
+        attachment("http://www.stats.gov.cn/sj/zxfb/202403/t20240305_1.html", "2023年统计公报", "original"),
+    ]
+
+
+HOST = "http://www.attach.example.gov.cn"
+PORTAL = f'''name = "attach"
+title = "附件测试"
+template = "gazetteer"
+hosts = ["www.attach.example.gov.cn"]
+scheme = "http"
+download_delay = 0
+[urls]
+list = ['/xxgk/index\\.html$']
+article = ['/xxgk/\\d+\\.html$']
+'''
+FILE_ARTICLE = ("<html><head><meta charset='utf-8'><title>{title}</title></head><body>"
+                "<div class='article'><h1>{title}</h1><div class='info'>发布时间：2024-03-0{n} 10:00</div>"
+                "<div class='content'><p>{text}</p><p>附件：<a href='{href}'>{name}</a></p></div></div></body></html>")
+
+
+def html(body: str) -> dict:
+    return {"body": body.encode("utf-8"), "type": "text/html; charset=utf-8"}
+
+
+@pytest.fixture
+def site(tmp_path):
+    """An archive of four articles: two link one PDF, one links a second URL serving the
+    same bytes, one links a DOCX; plus a link to a file the server does not have."""
+    pdf = pdf_bytes("Implementation plan 2024")
+    articles = [
+        ("1", "关于印发实施方案的通知", "/files/plan.pdf", "实施方案.pdf"),
+        ("2", "实施方案解读", "/files/plan.pdf", "实施方案.pdf"),
+        ("3", "实施方案（转载）", "/mirror/plan-copy.pdf", "实施方案.pdf"),
+        ("4", "报名通知", "/files/form.docx", "报名表.docx"),
+        ("5", "旧通知", "/files/gone.pdf", "旧方案.pdf"),
+    ]
+    files = {
+        "/robots.txt": {"body": b"User-agent: *\nAllow: /\n", "type": "text/plain"},
+        "/xxgk/index.html": html("<ul>" + "".join(f"<li><a href='{n}.html'>{t}</a></li>" for n, t, _, _ in articles)
+                                 + "</ul>"),
+        "/files/plan.pdf": {"body": pdf, "type": "application/pdf"},
+        "/mirror/plan-copy.pdf": {"body": pdf, "type": "application/pdf"},
+        "/files/form.docx": {"body": docx_bytes("报名表"), "type": "application/octet-stream"},
+    }
+    for n, title, href, name in articles:
+        files[f"/xxgk/{n}.html"] = html(FILE_ARTICLE.format(title=title, n=n, href=href, name=name,
+                                                            text=f"{title}的正文内容，请各单位认真贯彻落实。"))
+    archive = tmp_path / "archive"
+    (archive / "pages").mkdir(parents=True)
+    responses = []
+    for number, (path, served) in enumerate(files.items()):
+        (archive / "pages" / f"{number}").write_bytes(served["body"])
+        responses.append({"url": HOST + path, "file": f"pages/{number}", "status": 200,
+                          "headers": {"Content-Type": served["type"]}})
+    (archive / "manifest.json").write_text(json.dumps({"portal": "attach", "responses": responses}), encoding="utf-8")
+    portals = tmp_path / "portals"
+    portals.mkdir()
+    (portals / "attach.toml").write_text(PORTAL, encoding="utf-8")
+    (portals / "attach.txt").write_text(f"{HOST}/xxgk/index.html\n", encoding="utf-8")
+    return archive, portals, pdf
+
+
+def test_attachments_are_downloaded_once_and_stored_once_by_content_hash(tmp_path, site):
+    archive, portals, pdf = site
+    store = tmp_path / "files"
+    with ArchiveProxy(archive) as proxy:
+        result = crawlall(tmp_path, "-a", "portals=attach", "-s", f"PORTALS_DIR={portals}",
+                          "-s", f"FILES_STORE={store}", "-s", "AUTOTHROTTLE_ENABLED=False", replay=None,
+                          env={"http_proxy": proxy.url, "no_proxy": "", "NO_PROXY": ""})
+    # One request per file URL, however many articles link it; the missing file is tried
+    # like any request (no retry for a 404).
+    assert {path: count for path, count in proxy.requests.items() if "/xxgk/" not in path} == {
+        f"{HOST}/robots.txt": 1, f"{HOST}/files/plan.pdf": 1, f"{HOST}/mirror/plan-copy.pdf": 1,
+        f"{HOST}/files/form.docx": 1, f"{HOST}/files/gone.pdf": 1}
+    pdf_hash = hashlib.sha256(pdf).hexdigest()
+    docx_hash = hashlib.sha256(docx_bytes("报名表")).hexdigest()
+    # Two URLs of one content: one stored file.
+    assert sorted(p.relative_to(store).as_posix() for p in store.rglob("*") if p.is_file()) == sorted(
+        [f"full/{pdf_hash}.pdf", f"full/{docx_hash}.docx"])
+    assert (store / "full" / f"{pdf_hash}.pdf").read_bytes() == pdf
+    by_url = {item["url"].rsplit("/", 1)[1]: item for item in result.items}
+    assert sorted(by_url) == ["1.html", "2.html", "3.html", "4.html", "5.html"]
+    for page in ("1.html", "2.html", "3.html"):
+        [got] = by_url[page]["attachments"]
+        assert (got["name"], got["kind"], got["size"], got["sha256"], got["path"]) == (
+            "实施方案.pdf", "pdf", len(pdf), pdf_hash, f"full/{pdf_hash}.pdf")
+        assert by_url[page]["body"].endswith("附件:实施方案.pdf")  # the link's text stays in the body
+    assert by_url["4.html"]["attachments"][0]["path"] == f"full/{docx_hash}.docx"
+    assert by_url["5.html"]["attachments"] == [attachment(f"{HOST}/files/gone.pdf", "旧方案.pdf", "pdf")]
+    stats = result.stats["attach"]
+    assert (stats["attachments/downloaded"], stats["attachments/failed"], stats["attachments/pdf"]) == (4, 1, 4)
+
+
+def test_without_files_store_attachments_keep_their_url_only(tmp_path, site):
+    archive, portals, _ = site
+    result = crawlall(tmp_path, "-a", "portals=attach", "-s", f"PORTALS_DIR={portals}", replay=str(archive))
+    assert all(item["attachments"] and item["attachments"][0]["path"] is None for item in result.items)
+    assert not any(key.startswith("file_") for key in result.stats["attach"])
