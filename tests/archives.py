@@ -12,6 +12,13 @@ def manifest(portal: str) -> dict:
     return json.loads((FIXTURES / portal / "manifest.json").read_text(encoding="utf-8"))
 
 
+def fetched_entries(portal: str) -> list[dict]:
+    """The saved responses a crawl fetches without FILES_STORE: all but the attachments
+    (PDF, DOCX…: no text/ Content-Type)."""
+    return [e for e in manifest(portal)["responses"]
+            if e.get("headers", {}).get("Content-Type", "text/html").startswith("text/")]
+
+
 def seed_entry(portal: str) -> dict:
     """The manifest entry of the portal's seed page (the one with a ``seed`` key)."""
     return next(e for e in manifest(portal)["responses"] if e.get("seed"))

@@ -9,7 +9,7 @@ import pytest
 from govnews.items import RUN_FIELDS
 from govnews.urls import canonical_url
 from portals import load_portal
-from tests.archives import manifest
+from tests.archives import fetched_entries
 from tests.crawling import crawlall
 from tests.expected import article_entries, expected_path
 
@@ -39,7 +39,7 @@ def test_every_article_of_the_archive_comes_out_exactly_once(crawl, portal):
 @pytest.mark.parametrize("portal", PORTALS)
 def test_every_saved_response_is_fetched_once_and_nothing_else(crawl, portal):
     stats = crawl.stats[portal]
-    saved = len(manifest(portal)["responses"])
+    saved = len(fetched_entries(portal))
     assert stats.get("replay/miss", 0) == 0
     assert stats["replay/hit"] == saved
     assert stats["downloader/request_count"] == saved
@@ -57,7 +57,7 @@ def test_items_match_the_schema(crawl):
 def test_one_summary_line_per_portal(crawl):
     for portal in PORTALS:
         count = len(article_urls(portal))
-        saved = len(manifest(portal)["responses"])
+        saved = len(fetched_entries(portal))
         assert f"{portal}: pages={saved} articles={count} dropped=0 failed=0 blocked=0 errors=0" in crawl.output
 
 
