@@ -9,12 +9,14 @@ holds only for articles seen before the last crawl of the portal that ran to its
 ``REFRESH_DAYS = N`` re-fetches articles first seen less than N days ago, for pages that
 get corrected after publication.
 
-A page that failed (an HTTP error after retries, a timeout, a redirect loop, an article page
-that came out empty: govnews.signals.page_failed) is remembered in the state's ``failures``
-table, and while a portal has failed pages its crawls do not count as complete: the next run
-pages through the lists past what it knows and fetches them again. After
-``FAILED_PAGE_ATTEMPTS`` runs (default 3) a page is given up on, with a warning, so one dead
-page cannot make every run a full crawl.
+A page that did not yield (any reason of govnews.failures, a block page, an article page
+that came out empty, a list page with no article links: govnews.signals.page_failed) is
+remembered in the state's ``failures`` table until it answers, never forgotten. After ``n``
+failures it is due again after 2**(n-1) runs (1, 2, 4, 8 …): until then links to it are
+skipped (``incremental/backoff``), so a dead page costs a few fetches, not every run. While
+a due page is not reached, the lists are paged on past what is known; a due page a finished
+run did not reach (no longer linked) counts as failed again. An article emitted without one
+of its pages keeps its failure, so it is fetched again, and emitted again whole.
 """
 
 from __future__ import annotations
@@ -38,24 +40,25 @@ logger = logging.getLogger(__name__)
 
 
 class IncrementalMiddleware:
-    def __init__(self, crawler: Crawler, store: StateStore, refresh_days: float, attempts: int) -> None:
+    def __init__(self, crawler: Crawler, store: StateStore, refresh_days: float) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.store = store
         self.refresh_days = refresh_days
-        self.attempts = attempts
         self.crawl_id: int | None = None
-        self.started = ""
         #: When the last crawl of this portal that ran to its end finished (None: never).
         self.complete_until: str | None = None
+        #: Failed pages of the portal as the run began: True when due this run.
+        self.failed: dict[str, bool] = {}
+        #: Canonical URLs of the pages this run requested from its lists.
+        self.reached: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "IncrementalMiddleware":
         if not crawler.settings.getbool("INCREMENTAL", True):
             raise NotConfigured
         store = StateStore.open_dir(crawler.settings.get("STATE_DIR") or "state")
-        middleware = cls(crawler, store, crawler.settings.getfloat("REFRESH_DAYS", 0),
-                         crawler.settings.getint("FAILED_PAGE_ATTEMPTS", 3))
+        middleware = cls(crawler, store, crawler.settings.getfloat("REFRESH_DAYS", 0))
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(middleware.page_failed, signal=govnews_signals.page_failed)
@@ -63,12 +66,12 @@ class IncrementalMiddleware:
         return middleware
 
     def page_failed(self, url: str, reason: str, spider: Spider) -> None:
-        """Remember a failed page; say so when it is given up on."""
+        """Remember a failed page; say when it is tried again."""
         attempts = self.store.record_failure(url, spider.portal.name, reason)
-        if attempts >= self.attempts:
-            self.stats.inc_value("failed/given_up")
-            logger.warning("%s: %s failed in %d runs (%s); given up on until it answers again",
-                           spider.portal.name, url, attempts, reason)
+        if attempts > 1:
+            self.stats.inc_value("failed/again")
+            logger.warning("%s: %s failed %d times (%s); tried again in %d runs",
+                           spider.portal.name, url, attempts, reason, 2 ** min(attempts - 1, 30))
 
     def item_dropped(self, item: Any, spider: Spider, exception: BaseException) -> None:
         """An article page that came out without an article failed too (an anti-bot or
@@ -79,7 +82,7 @@ class IncrementalMiddleware:
     def is_known(self, url: str) -> bool:
         """True when the article at canonical ``url`` was crawled and needs no refresh."""
         first_seen = self.store.first_seen(url)
-        if first_seen is None:
+        if first_seen is None or url in self.failed:  # incomplete: a page of it failed
             return False
         if self.refresh_days <= 0:
             return True
@@ -105,34 +108,54 @@ class IncrementalMiddleware:
         if response.meta.get(PAGE_KIND) != "list":
             yield from output
             return
+        canonical = spider.canonical_url
+        requests = [r for r in output if isinstance(r, Request) and r.meta.get(PAGE_KIND) in ("article", "list")]
+        articles = [r for r in requests if r.meta.get(PAGE_KIND) == "article"]
         if response.status == 200:  # an errback's output comes with the failed response
-            self.store.clear_failure(spider.canonical_url(response.url))
-        articles = [r for r in output if isinstance(r, Request) and r.meta.get(PAGE_KIND) == "article"]
-        known = {id(r) for r in articles if self.is_known(spider.canonical_url(r.url))}
-        nothing_new = bool(articles) and len(known) == len(articles)
+            if articles:
+                self.store.clear_failure(canonical(response.url))
+            else:  # a list of nothing: a changed template or a challenge without a mark
+                govnews_signals.report_page_failed(self.crawler, response.url, "empty_list",
+                                                   f"list {response.url} failed (empty_list: no article links)")
+        waiting = {id(r) for r in requests if self.failed.get(canonical(r.url)) is False}
+        self.reached.update(canonical(r.url) for r in requests if id(r) not in waiting)
+        known = {id(r) for r in articles if self.is_known(canonical(r.url))}
+        nothing_new = bool(articles) and len(known | waiting) >= len(articles) and bool(known)
+        # Stop paging only once every due failed page of the portal was reached.
         stop = (nothing_new and spider.portal.list_order == "newest_first"
-                and all(self.crawled_before(spider.canonical_url(r.url)) for r in articles))
+                and all(self.crawled_before(canonical(r.url)) for r in articles if id(r) in known)
+                and not self.unreached())
         for entry in output:
+            if id(entry) in waiting:
+                self.stats.inc_value("incremental/backoff")
+                continue
             if id(entry) in known:
                 self.stats.inc_value("incremental/skipped")
                 continue
-            if stop and isinstance(entry, Request) and entry.meta.get(PAGE_KIND) == "list":
+            if stop and isinstance(entry, Request) and entry.meta.get(PAGE_KIND) == "list" \
+                    and not self.failed.get(canonical(entry.url)):
                 self.stats.inc_value("incremental/stopped")
                 continue
             yield entry
 
+    def unreached(self) -> list[str]:
+        """Due failed pages this run has not requested yet."""
+        return [url for url, due in self.failed.items() if due and url not in self.reached]
+
     def spider_opened(self, spider: Spider) -> None:
         self.complete_until = self.store.last_finished(spider.portal.name)
         self.crawl_id = self.store.begin_crawl(spider.portal.name)
-        self.started = utc_now()
+        self.failed = self.store.failures_of(spider.portal.name)
+        self.reached = {spider.canonical_url(url) for url in spider.portal.start_urls}
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        if reason == "finished":
-            self.store.age_failures(spider.portal.name, self.started)
-        failed = self.store.open_failures(spider.portal.name, self.attempts)
-        if reason == "finished" and self.crawl_id is not None and not failed:
+        """A finished run is complete: every due failed page was reached (or, no longer
+        linked, counted as failed again); failures still open are tracked one by one."""
+        if reason == "finished" and self.crawl_id is not None:
+            self.store.miss_failures(self.unreached())
             self.store.finish_crawl(self.crawl_id)
-        elif failed:
-            logger.warning("%s: %d page(s) failed; the next run pages further back to fetch them again (%s)",
-                           spider.portal.name, len(failed), ", ".join(failed[:5]))
+        failed = self.store.failures_of(spider.portal.name)
+        if failed:
+            logger.warning("%s: %d page(s) failed and are fetched again in later runs (%s)",
+                           spider.portal.name, len(failed), ", ".join(list(failed)[:5]))
         self.store.close()

@@ -88,6 +88,9 @@ SPIDER_MIDDLEWARES = {
     "govnews.replay.articles.ArchivedArticlesMiddleware": 900,
     # Nearer still: it counts every article link a list page gave, known ones too.
     "govnews.pagination.PaginationLimitMiddleware": 960,
+    # In the place of Scrapy's own: a link too long to fetch is a failed page.
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    "govnews.urllength.UrlLengthFailures": 800,
 }
 # With REPLAY: also request every page the WARC archives recorded as an article (reextract).
 REPLAY_ALL_ARTICLES = False
@@ -98,8 +101,6 @@ STATE_DIR = "state"
 KEEP_DUPLICATES = False
 # Re-fetch articles first seen less than this many days ago (pages corrected later); 0: never.
 REFRESH_DAYS = 0
-# Runs a failed list or article page is tried again before it is given up on (govnews.incremental).
-FAILED_PAGE_ATTEMPTS = 3
 # Estimated Jaccard of two bodies' 5-grams at and above which they are near duplicates.
 NEAR_DUPLICATE_THRESHOLD = 0.5
 
@@ -120,7 +121,7 @@ STATS_LOG_COUNTS = True
 # instead of holding the stop up to DOWNLOAD_TIMEOUT and retries (govnews.shutdown).
 STOP_GRACE_SECONDS = 3
 EXTENSIONS = {"govnews.statsfile.StatsFile": 500, "govnews.itemerrors.ItemErrorStats": 500,
-              "govnews.shutdown.PromptStop": 500}
+              "govnews.shutdown.PromptStop": 500, "govnews.offsite.OffsiteFailures": 500}
 
 FEEDS = {}
 # Local feed files flushed per item: a killed crawl keeps every item the state recorded.

@@ -1,9 +1,9 @@
 """Signals of this project, sent through each crawler's ``crawler.signals``.
 
-``page_failed(url, reason, spider)``: a list or article page could not be fetched or read
-(an HTTP error after retries, a timeout, a redirect loop, an article page that came out
-empty). The crawl state remembers it so the next run fetches it again, and a crawl with
-such pages does not count as complete (see govnews.incremental).
+``page_failed(url, reason, spider)``: a list or article page did not yield (any reason of
+govnews.failures, a block page, a redirect loop, a link too long or off the portal, a list
+with no article links, an article page that came out empty). The crawl state remembers
+it until it answers (see govnews.incremental).
 """
 
 from __future__ import annotations
@@ -22,5 +22,5 @@ def report_page_failed(crawler: Any, url: str, reason: str, why: str) -> None:
     spider = crawler.spider
     crawler.stats.inc_value("failed/count")
     crawler.stats.inc_value(f"failed/{reason}")
-    logger.warning("%s: %s; it is fetched again next run", spider.portal.name, why)
+    logger.warning("%s: %s; kept to fetch again", spider.portal.name, why)
     crawler.signals.send_catch_log(page_failed, url=spider.canonical_url(url), reason=reason, spider=spider)

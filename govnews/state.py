@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -149,8 +149,11 @@ class StateStore:
         row = self.connection.execute("SELECT first_seen FROM articles WHERE url = ?", (url,)).fetchone()
         return row[0] if row else None
 
-    def record(self, url: str, portal: str, content_hash: str, duplicate_of: str | None = None) -> None:
-        """Remember article ``url``; met again, it keeps ``first_seen`` and updates the rest."""
+    def record(self, url: str, portal: str, content_hash: str, duplicate_of: str | None = None,
+               complete: bool = True) -> None:
+        """Remember article ``url``; met again, it keeps ``first_seen`` and updates the rest.
+        An article emitted without some of its pages (``complete`` False) keeps its failure,
+        so it is fetched again."""
         now = utc_now()
         with self.transaction() as db:
             db.execute(
@@ -159,18 +162,20 @@ class StateStore:
                 " content_hash = excluded.content_hash, duplicate_of = excluded.duplicate_of",
                 (url, portal, now, now, content_hash, duplicate_of),
             )
-            db.execute("DELETE FROM failures WHERE url = ?", (url,))
+            if complete:
+                db.execute("DELETE FROM failures WHERE url = ?", (url,))
 
     def content_hash_of(self, url: str) -> str | None:
         """The body hash recorded for article ``url``, or None when it was never recorded."""
         row = self.connection.execute("SELECT content_hash FROM articles WHERE url = ?", (url,)).fetchone()
         return row[0] if row else None
 
-    def touch(self, url: str) -> None:
-        """Note that article ``url`` was met again, unchanged."""
+    def touch(self, url: str, complete: bool = True) -> None:
+        """Note that article ``url`` was met again, unchanged (see :meth:`record`)."""
         with self.transaction() as db:
             db.execute("UPDATE articles SET last_seen = ? WHERE url = ?", (utc_now(), url))
-            db.execute("DELETE FROM failures WHERE url = ?", (url,))
+            if complete:
+                db.execute("DELETE FROM failures WHERE url = ?", (url,))
 
     def find_hash(self, content_hash: str, exclude: str | None = None) -> str | None:
         """Canonical URL of the earliest article with this body hash, other than ``exclude``."""
@@ -184,7 +189,7 @@ class StateStore:
     # --- pages that failed -----------------------------------------------------------------
 
     def record_failure(self, url: str, portal: str, reason: str) -> int:
-        """Remember that page ``url`` failed once more; return how many runs it has failed."""
+        """Remember that page ``url`` failed once more; return how many times it has failed."""
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO failures (url, portal, reason, attempts, last_failed) VALUES (?, ?, ?, 1, ?)"
@@ -199,19 +204,21 @@ class StateStore:
         with self.transaction() as db:
             db.execute("DELETE FROM failures WHERE url = ?", (url,))
 
-    def age_failures(self, portal: str, since: str) -> None:
-        """Count a run against every failed page of ``portal`` this run did not reach (no
-        longer linked, or behind a list that stopped early): such pages are given up on
-        after as many runs as pages that keep failing."""
-        with self.transaction() as db:
-            db.execute("UPDATE failures SET attempts = attempts + 1 WHERE portal = ? AND last_failed < ?",
-                       (portal, since))
+    def failures_of(self, portal: str) -> dict[str, bool]:
+        """Every failed page of ``portal``, each with whether it is due this run: after
+        failing ``n`` times a page waits 2**(n-1) runs of its portal (1, 2, 4, 8 …),
+        counted from the ``crawls`` table; it is never forgotten."""
+        return dict(self.connection.execute(
+            "SELECT url, (SELECT count(*) FROM crawls WHERE crawls.portal = failures.portal"
+            " AND crawls.started > failures.last_failed) >= (1 << min(attempts - 1, 30))"
+            " FROM failures WHERE portal = ?", (portal,)).fetchall())
 
-    def open_failures(self, portal: str, max_attempts: int) -> list[str]:
-        """Pages of ``portal`` that failed and are still to be tried again, oldest first."""
-        return [url for (url,) in self.connection.execute(
-            "SELECT url FROM failures WHERE portal = ? AND attempts < ? ORDER BY last_failed",
-            (portal, max_attempts))]
+    def miss_failures(self, urls: Iterable[str]) -> None:
+        """Due pages a run did not reach (no longer linked) count as failed again, so
+        they wait longer each time like pages that keep failing."""
+        with self.transaction() as db:
+            db.executemany("UPDATE failures SET attempts = attempts + 1, last_failed = ? WHERE url = ?",
+                           [(utc_now(), url) for url in urls])
 
     # --- crawls --------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -173,6 +173,7 @@ class Verdict:
     signature: Signature | None
     duplicate_of: str | None = None
     kind: str = "unique"  # unique | updated | unchanged | exact | near
+    complete: bool = True  # False: emitted without some of its pages (flag pages_missing)
 
 
 class DuplicateItem(DropItem):
@@ -199,7 +200,8 @@ class DedupePipeline:
         return pipeline
 
     def process_item(self, item: Article, spider: Any = None) -> Article:
-        verdict = self.judge(item.url, item.portal, item.body or "")
+        verdict = replace(self.judge(item.url, item.portal, item.body or ""),
+                          complete="pages_missing" not in item.flags)
         self.pending[item.url] = verdict
         self.stats.inc_value(f"dedupe/{verdict.kind}")
         if verdict.kind == "unchanged":
@@ -245,13 +247,13 @@ class DedupePipeline:
         An item a later stage dropped was never emitted and stays unseen."""
         verdict = self.pending.pop(getattr(item, "url", None), None)
         if verdict is not None and verdict.kind == "unchanged":
-            self.store.touch(item.url)
+            self.store.touch(item.url, verdict.complete)
         elif verdict is not None and isinstance(exception, DuplicateItem):
             self._record(item.url, verdict)
 
     def _record(self, url: str, verdict: Verdict) -> None:
         with self.store.transaction():
-            self.store.record(url, verdict.portal, verdict.content_hash, verdict.duplicate_of)
+            self.store.record(url, verdict.portal, verdict.content_hash, verdict.duplicate_of, verdict.complete)
             if verdict.signature is not None:
                 self.index.insert(url, verdict.signature)
 

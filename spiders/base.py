@@ -15,15 +15,13 @@ from urllib.parse import urlsplit, urlunsplit
 import scrapy
 from parsel import SelectorList
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from govnews import cms
 from govnews import signals as govnews_signals
-from govnews.blocks import BlockedPage
 from govnews.encoding import better_encoding
+from govnews.failures import reason_of
 from govnews.items import Article
 from govnews.provenance import pages_of
 from govnews.urls import canonical_url
@@ -227,7 +225,7 @@ class PortalSpider(scrapy.Spider):
         page = self._page(response)
         body = self.body_of(page) if page is not None else None
         if body is None:
-            yield from self._article_cut_short(item, response.url, "no article text")
+            yield from self._article_cut_short(item, response.url, "no_article_text")
             return
         item.raw["body_html"] = (item.raw.get("body_html") or "") + body.get()
         item.provenance.extend(pages_of(response))
@@ -236,37 +234,31 @@ class PortalSpider(scrapy.Spider):
         self.crawler.stats.inc_value("extract/article_pages")
         yield from self.article_or_next_page(page, item, stem, number)
 
-    def article_page_failed(self, failure: Any) -> Iterator[Article]:
+    def article_page_failed(self, failure: Failure) -> Iterator[Article]:
         """A further page could not be fetched: the pages before it still make the item."""
         item, _, _ = failure.request.meta[ARTICLE_IN_PROGRESS]
-        yield from self._article_cut_short(item, failure.request.url, failure.getErrorMessage())
+        yield from self._article_cut_short(item, failure.request.url, reason_of(failure))
 
-    def _article_cut_short(self, item: Article, url: str, why: str) -> Iterator[Article]:
+    def _article_cut_short(self, item: Article, url: str, reason: str) -> Iterator[Article]:
+        """Emit ``item`` flagged ``pages_missing``; the article (its first page: where the
+        chain of pages starts) is a failed page, so it stays incomplete in the state and is
+        fetched again, and emitted again whole, when the missing page answers."""
         self.crawler.stats.inc_value("extract/article_page_missing")
-        self.logger.warning("%s: article page %s missing (%s); %s emitted without it",
-                            self.portal.name, url, why, item.url)
+        govnews_signals.report_page_failed(
+            self.crawler, item.url, reason,
+            f"article page {url} failed ({reason}); {item.url} emitted without it")
         if "pages_missing" not in item.flags:
             item.flags.append("pages_missing")
         yield item
 
     def page_failed(self, failure: Failure) -> None:
-        """A list or article page that could not be fetched: logged, counted
-        (``failed/<reason>``) and signalled (govnews.signals.page_failed) so the crawl state
-        fetches it again next run. Pages skipped on purpose (robots.txt) are no failure."""
+        """A list or article page that did not yield, however (an HTTP error, a network
+        error, a block page, any IgnoreRequest of a middleware: govnews.failures): logged,
+        counted (``failed/<reason>``) and signalled (govnews.signals.page_failed) so the
+        crawl state fetches it again."""
         request = failure.request
         url = (request.meta.get("redirect_urls") or [request.url])[0]
-        if failure.check(BlockedPage):  # subclasses of IgnoreRequest: checked first
-            reason = f"blocked:{failure.value.kind}"
-        elif failure.check(HttpError):
-            reason = f"http_{failure.value.response.status}"
-        elif failure.check(IgnoreRequest):
-            if "robots.txt" not in str(failure.value):  # e.g. a redirect off the portal's hosts
-                self.logger.warning("%s: %s %s not fetched: %s", self.portal.name, request.meta.get(PAGE_KIND),
-                                    url, failure.value)
-                self.crawler.stats.inc_value("failed/ignored")
-            return
-        else:
-            reason = failure.type.__name__
+        reason = reason_of(failure)
         govnews_signals.report_page_failed(
             self.crawler, url, reason, f"{request.meta.get(PAGE_KIND)} {url} failed ({reason})")
 

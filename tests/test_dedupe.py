@@ -302,7 +302,7 @@ def test_host_alias_urls_of_one_article_dedupe(run):
     crawl = run()
     assert crawl.feed(article(canonical.pop(), body, "scsqw")) == ["emitted"]
     # The next run skips every alias spelling: they are one URL in the state.
-    middleware = IncrementalMiddleware(crawl.crawler, crawl.pipeline.store, refresh_days=0, attempts=3)
+    middleware = IncrementalMiddleware(crawl.crawler, crawl.pipeline.store, refresh_days=0)
     assert all(middleware.is_known(canonical_url(url, scsqw.hosts, scsqw.scheme)) for url in aliases)
     # An alias the portal file does not list yet is caught by the body hash.
     assert run().feed(article(f"http://scdfz.sc.gov.cn{path}", body, "scsqw")) == ["dropped"]

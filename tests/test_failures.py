@@ -94,16 +94,21 @@ def test_an_article_page_without_an_article_is_a_failure_too(tmp_path, archive):
     assert [i["url"] for i in crawl(tmp_path, archive).items] == [ON_PAGE_TWO]
 
 
-def test_a_page_that_keeps_failing_is_given_up_on_so_runs_stay_cheap(tmp_path, archive):
+@pytest.mark.slow
+def test_a_page_that_keeps_failing_is_tried_after_1_2_4_runs_and_comes_when_it_answers(tmp_path, archive):
+    """Past the old give-up limit (three runs) a page is still tried, at growing intervals."""
     answer(archive, ON_PAGE_TWO, status=404, headers={"Content-Type": "text/html"})
-    attempts = ("-s", "FAILED_PAGE_ATTEMPTS=2")
-    first = crawl(tmp_path, archive, *attempts)
-    second = crawl(tmp_path, archive, *attempts)  # pages on to list page 2, fails again: given up
-    assert len(first.items) == 6 and second.items == []
-    assert second.stats["whrx"]["failed/given_up"] == 1 and "incremental/stopped" not in second.stats["whrx"]
-    third = crawl(tmp_path, archive, *attempts)  # complete: list page 1 only
-    assert third.stats["whrx"]["downloader/request_count"] == 2
-    assert failures(tmp_path) == [(ON_PAGE_TWO, "http_404", 3)]  # the third run, not reaching it, counts too
+    runs = [crawl(tmp_path, archive) for _ in range(4)]
+    tried = [run.stats["whrx"].get("failed/http_404", 0) for run in runs]
+    assert tried == [1, 1, 0, 1] and len(runs[0].items) == 6 and not any(run.items for run in runs[1:])
+    assert runs[2].stats["whrx"]["downloader/request_count"] == 2  # robots.txt, list page 1: cheap
+    assert runs[2].stats["whrx"]["incremental/stopped"] == 1
+    assert "failed 3 times (http_404); tried again in 4 runs" in runs[3].output
+    assert failures(tmp_path) == [(ON_PAGE_TWO, "http_404", 3)]
+    repair(archive)
+    later = [crawl(tmp_path, archive) for _ in range(4)]  # due again in the fourth
+    assert [[i["url"] for i in run.items] for run in later] == [[], [], [], [ON_PAGE_TWO]]
+    assert failures(tmp_path) == []
 
 
 def test_a_redirect_loop_is_a_failed_page_not_a_silent_loss(tmp_path, archive):
@@ -122,16 +127,16 @@ def test_log_counts_are_left_out_of_per_portal_stats_when_portals_share_a_proces
     assert alone.stats["whrx"]["log_count/INFO"] > 0
 
 
-def test_a_failed_page_no_longer_linked_is_given_up_on_after_as_many_runs(tmp_path, archive):
+def test_a_failed_page_no_longer_linked_waits_longer_each_run_it_is_not_reached(tmp_path, archive):
     answer(archive, ON_PAGE_TWO, status=500, headers={"Content-Type": "text/html"})
-    crawl(tmp_path, archive, "-s", "FAILED_PAGE_ATTEMPTS=2")
+    crawl(tmp_path, archive)
     # The site drops the article from its lists: list page 2 no longer links it.
     page = archive / "pages" / "hubeixinwen_list_12_2.html"
     page.write_bytes(page.read_bytes().replace(b'href="/a/guoneixinwen/hubeixinwen/2020/0410/31288.html"', b""))
-    second = crawl(tmp_path, archive, "-s", "FAILED_PAGE_ATTEMPTS=2")
-    assert failures(tmp_path) == [(ON_PAGE_TWO, "http_500", 2)]  # aged by a run that did not reach it
+    second = crawl(tmp_path, archive)  # due: the lists are paged to their end looking for it
     assert "incremental/stopped" not in second.stats["whrx"]
-    third = crawl(tmp_path, archive, "-s", "FAILED_PAGE_ATTEMPTS=2")  # given up: complete again
+    assert failures(tmp_path) == [(ON_PAGE_TWO, "http_500", 2)]  # not reached: counted, never forgotten
+    third = crawl(tmp_path, archive)  # not due for two runs: list page 1 only
     assert third.stats["whrx"]["incremental/stopped"] == 1
 
 

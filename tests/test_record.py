@@ -224,4 +224,6 @@ def test_a_record_that_cannot_be_written_stops_the_crawl_before_any_article_is_r
     assert stats["finish_reason"] == "record_failed" and stats["record/errors"] >= 1
     assert "item_scraped_count" not in stats and recorded_urls(tmp_path / "state") == []
     assert (tmp_path / "out.jsonl").read_text() == "" and list(folder.iterdir()) == []
-    assert f"whrx: pages=0 articles=0 dropped=0 failed=0 blocked=0 errors={stats['record/errors']}" in done.stdout
+    # The start page it stopped on did not yield: a failed page, fetched again next run.
+    assert stats["failed/count"] == 1
+    assert f"whrx: pages=0 articles=0 dropped=0 failed=1 blocked=0 errors={stats['record/errors']}" in done.stdout

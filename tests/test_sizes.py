@@ -72,7 +72,7 @@ def test_a_30_mb_page_is_cut_off_as_it_arrives(tmp_path):
     })
     assert [item["title"] for item in result.items] == ["正常的文章"]
     stats = result.stats["big"]
-    assert stats["failed/DownloadCancelledError"] == 1
+    assert stats["failed/size_cap"] == 1
     assert stats["memusage/max"] < PEAK_MB * 2**20
     assert f"larger than download max size ({16 << 20})" in result.output
 

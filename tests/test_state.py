@@ -163,7 +163,29 @@ def test_a_failure_ends_when_its_page_is_read_again_changed_or_not(store):
     assert store.record_failure("https://a.cn/2.html", "a", "TimeoutError") == 2
     store.touch("https://a.cn/1.html")  # fetched again, unchanged
     store.record("https://a.cn/2.html", "a", "h2")  # fetched at last
-    assert store.open_failures("a", 3) == []
+    assert store.failures_of("a") == {}
+
+
+def test_an_article_recorded_without_a_page_keeps_its_failure_until_recorded_whole(store):
+    store.record_failure("https://a.cn/1.html", "a", "blocked:ruishu")
+    store.record("https://a.cn/1.html", "a", "part", complete=False)
+    store.touch("https://a.cn/1.html", complete=False)
+    assert list(store.failures_of("a")) == ["https://a.cn/1.html"]
+    store.record("https://a.cn/1.html", "a", "whole")
+    assert store.failures_of("a") == {}
+
+
+def test_a_failed_page_is_due_after_1_2_4_8_runs_of_its_portal(store):
+    url = "https://a.cn/1.html"
+    due_runs = []
+    for run in range(1, 17):
+        store.begin_crawl("a")
+        due = store.failures_of("a").get(url)
+        if due is None or due:  # the first run fetches it anyway; a due run fetches it again
+            due_runs.append(run)
+            store.record_failure(url, "a", "http_500")
+        store.begin_crawl("b")  # runs of another portal do not count
+    assert due_runs == [1, 2, 4, 8, 16]
 
 
 def test_another_programs_database_is_refused(tmp_path):
