@@ -41,7 +41,8 @@ DOM_RULES: dict[str, re.Pattern[str]] = {
     "login": re.compile(r"(^|[-_])(login|signin|logon|denglu)([-_]|$)", re.I),
     "browser_notice": re.compile(r"(^|[-_])(browser|ie-?tips?|browsehappy|upgrade-browser)([-_]|$)", re.I),
     "share": re.compile(r"(^|[-_])(b?d?share|bdsharebuttonbox|jiathis|fenxiang|qrcode|wxcode|weixin-?code)([-_]|$)", re.I),
-    "related": re.compile(r"(^|[-_])(related?|relevant|xgwz|xglb|xgxw|tjyd|recommend|hot-?news|more-?news)([-_]|$)", re.I),
+    "related": re.compile(r"(^|[-_])(related?|relevant|xgwz|xglb|xgxw|tjyd|recommend|tuijian|xiangguan|hot-?news|more-?news)([-_]|$)",
+                          re.I),
     "keywords": re.compile(r"(^|[-_])(keywords?|tags?|gjc)([-_]|$)", re.I),
     "print_close": re.compile(r"(^|[-_])(print|close|dayin)([-_]|$)", re.I),
     "view_counter": re.compile(r"(^|[-_])(hits|views?-?count|click-?num|readnum|visit-?count)([-_]|$)", re.I),
@@ -112,10 +113,10 @@ LINE_RULES: dict[str, re.Pattern[str]] = {
 }
 STOP_RULES: dict[str, re.Pattern[str]] = {
     "original_link": re.compile(r"^请?点击查看原文"),
-    "reprint": re.compile(r"^(版权声明|版权所有|凡文章?来源为|未经.{0,10}许可.{0,4}不得转载|免责声明)"),
+    "reprint": re.compile(r"^(版权声明|版权所有|凡文章?来源为|未经.{0,10}许可.{0,4}不得转载|免责声明|声明\s*[:：])"),
     # A heading of its own (相关新闻：, 特别推荐), not a sentence that starts so (相关新闻报道显示…).
     "related": re.compile(
-        r"^(相关(文章|新闻|阅读|链接|报道)|特别推荐|推荐阅读|热点推荐|猜你喜欢|延伸阅读|上一篇|下一篇)\s*([:：]|$)"),
+        r"^(相关(文章|新闻|阅读|链接|报道)|特别推荐|推荐阅读|热点推荐|为(你|您)推荐|猜你喜欢|延伸阅读|上一篇|下一篇)\s*([:：]|$)"),
     "share": re.compile(r"^分享(到|至)?\s*([:：]|$)"),
     "keywords": re.compile(r"^(关键词(浏览)?|关键字|标签)\s*[:：]"),
 }
@@ -135,9 +136,10 @@ _BYLINE = re.compile(
     r"^[□■◎]?\s*(?:[^\s,，。:：]{0,14}?(?:社|报|台|网|站|中心))?\s*(?:全媒体|本报|见习|特约)?"
     r"记者\s*(?P<names>[\u4e00-\u9fff·]{1,4}(?:[\s、]+[\u4e00-\u9fff·]{1,4}){0,5})$"
 )
-#: A page's meta line (来源:X 发布时间:Y, or a labelled date alone): meta, not text.
+#: A page's meta line (来源:X 发布时间:Y, or a labelled date alone): meta, not text. It may
+#: open with the bare time (2019-09-26 12:11来源:X 作者:Y), whose colon is no label's.
 _META_LINE = re.compile(
-    r"^(?=.{0,150}$)(?:[^:]{0,40}?(?:来源|作者|发布时间|时间|日期|浏览次数|点击数|点击|字体)\s*:){2,}"
+    r"^(?=.{0,150}$)(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?)?(?:[^:]{0,40}?(?:来源|作者|发布时间|时间|日期|浏览次数|点击数|点击|字体)\s*:){2,}"
     r"|^(?:发布时间|发布日期|时间|日期)\s*:\s*\d{4}.{0,60}$"
 )
 #: At most this many lines above a meta line inside a body are taken for the page header.

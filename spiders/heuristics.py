@@ -278,9 +278,9 @@ def find_meta(page: Selector, body: Selector | None) -> str:
             continue
         own = own_prose(element)
         labelled = is_meta_line(own)
-        if not labelled and body_root is not None and len(_SPACES.sub("", own)) >= MIN_PARAGRAPH \
-                and _PROSE.search(own) and _within(element, body_root):
-            break  # the first sentence of the article: no meta line below it
+        if not labelled and body_root is not None and element.tag not in _HEADING_RANK \
+                and len(_SPACES.sub("", own)) >= MIN_PARAGRAPH and _PROSE.search(own) and _within(element, body_root):
+            break  # the first sentence of the article (a headline with a ；in it is none): no meta line below it
         text = text_of(element) if labelled else widget_date(element)
         if text and len(text) <= 200 and not any(text in line for line in lines):
             lines = [line for line in lines if line not in text]

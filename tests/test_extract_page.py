@@ -64,3 +64,30 @@ def test_scrapy_extract_needs_no_portal(tmp_path):
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["title"] == "全市秋粮收购工作推进会召开"
+
+
+# A loose container (location bar, headline, meta line, text, disclaimer, recommendations):
+# the headline has a ；, the meta line opens with the bare time and runs its labels together,
+# the text is one bare text node, the recommendations carry teaser sentences.
+LOOSE_PAGE = """<html><head><meta charset="utf-8"><title>早间快讯：甲公司签约产业园项目；乙公司中标水厂改造项目_某报网</title></head>
+<body><div class="main"><div class="left">
+<div class="site">您所在的位置：<a href="/">首页</a> &gt; <a href="/kx/">快讯</a></div>
+<div class="art-head"><h2>早间快讯：甲公司签约产业园项目；乙公司中标水厂改造项目</h2>
+<div class="info">2024-03-05 08:15<span>来源：某报网</span><span>作者：赵六</span></div></div>
+<div class="txt" id="content">
+   某报讯，甲公司与某市签订产业园投资协议，总投资12亿元。乙公司中标某水厂改造项目，中标额3600万元。
+</div>
+<div class="statement"><p>声明：本网力求信息真实、准确，文章内容仅供参考，不构成投资建议。</p></div>
+<div class="tuijian"><h3>为你推荐</h3>
+<dl><dt><a href="/kx/2.html">丙公司发布年度业绩预告</a></dt>
+<dd class="exp">丙公司预计去年净利润同比增长三成，主要得益于新产品放量。</dd></dl>
+<dl><dt><a href="/kx/3.html">丁公司拟回购股份</a></dt>
+<dd class="exp">丁公司拟以自有资金回购股份，用于员工持股计划。</dd></dl>
+</div></div></div></body></html>"""
+
+
+def test_a_loose_container_gives_its_meta_line_and_only_its_text():
+    item = ItemAdapter(extract_page(LOOSE_PAGE.encode("utf-8"), "http://www.example.cn/kx/2024/0305/1.shtml"))
+    assert (item["title"], item["published_at"], item["date_precision"], item["source"], item["author"]) == (
+        "早间快讯:甲公司签约产业园项目;乙公司中标水厂改造项目", "2024-03-05T08:15:00+08:00", "minute", "某报网", ["赵六"])
+    assert item["body"] == "某报讯,甲公司与某市签订产业园投资协议,总投资12亿元。乙公司中标某水厂改造项目,中标额3600万元。"
