@@ -18,6 +18,9 @@ TRACKING_PARAMS = (
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _SLASHES = re.compile(r"/{2,}")
+#: A script-conversion gateway's copy of a page: ``big5.www.gov.cn/gate/big5/www.gov.cn/<path>``
+#: serves ``www.gov.cn/<path>`` converted to Traditional (``gate/gb`` the other way).
+_GATEWAY = re.compile(r"^/gate/(?:big5|gb)/([a-z0-9.-]+\.[a-z]{2,}(?::\d+)?)(/.*)$", re.I)
 _INDEX_PAGE = re.compile(r"/(?:index|default)\.(?:s?html?|php|aspx?|jsp)$", re.IGNORECASE)
 
 
@@ -27,6 +30,7 @@ def canonical_url(url: str, hosts: tuple[str, ...] = (), scheme: str | None = No
     ``hosts`` is a portal's host list (canonical first, each ``host`` or ``host:port``); an
     alias is replaced by the first one and the scheme by ``scheme``. Default ports, fragments, tracking parameters,
     ``index.html`` and a lone trailing slash difference are folded; query order is sorted.
+    A mirror gateway's URL (``…/gate/big5/www.gov.cn/<path>``) is the original page's.
     A string that is no absolute http(s) URL, or does not parse (a bad port), is returned
     stripped, as it is.
     """
@@ -40,6 +44,10 @@ def _canonical(url: str, hosts: tuple[str, ...], scheme: str | None) -> str:
     given = urlsplit(url)
     if given.scheme.lower() not in _DEFAULT_PORTS or not given.hostname:
         return url
+    gateway = _GATEWAY.match(given.path)
+    if gateway:
+        original = urlunsplit((given.scheme, gateway[1], gateway[2], given.query, given.fragment))
+        return _canonical(original, hosts, scheme)
     # w3lib first (host case and IDNA, ./ and ../, percent-encoding, query order), so the
     # host compared with the portal's and the path folded below are already in one form.
     parts = urlsplit(canonicalize_url(url_query_cleaner(url, TRACKING_PARAMS, remove=True, keep_fragments=False)))

@@ -103,3 +103,23 @@ def test_the_portal_scheme_applies_to_every_alias_spelling(alias, given_scheme, 
 ])
 def test_ported_hosts(url, canonical):
     assert canonical_url(url, PORTED, "http") == canonical
+
+
+GATEWAY_HOSTS = st.sampled_from(["www.gov.cn", "www.sc.gov.cn", "www.scsqw.cn", "sthjt.hubei.gov.cn"])
+PATHS = st.lists(st.from_regex(r"[a-z0-9_-]{1,12}", fullmatch=True), max_size=4).map(lambda p: "/" + "/".join(p))
+
+
+@given(host=GATEWAY_HOSTS, path=PATHS, gate=st.sampled_from(["big5", "gb"]), scheme=st.sampled_from(["http", "https"]))
+def test_a_mirror_gateway_url_is_the_original_page_s(host, path, gate, scheme):
+    original = f"{scheme}://{host}{path}"
+    gateway = f"{scheme}://{gate}.{host}/gate/{gate}/{host}{path}"
+    assert canonical_url(gateway) == canonical_url(original)
+    portal = load_portal("scsqw")
+    assert canonical_url(gateway, portal.hosts, portal.scheme) == canonical_url(original, portal.hosts, portal.scheme)
+
+
+def test_a_gateway_of_the_gov_cn_site():
+    assert canonical_url("http://big5.www.gov.cn/gate/big5/www.gov.cn/xinwen/2020-04/17/content_5503456.htm?utm_source=x") \
+        == "http://www.gov.cn/xinwen/2020-04/17/content_5503456.htm"
+    # A path that only starts like one is no gateway.
+    assert canonical_url("http://a.gov.cn/gate/big5/notes.html") == "http://a.gov.cn/gate/big5/notes.html"
