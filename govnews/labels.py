@@ -28,6 +28,9 @@ DISCLOSURE_LABELS = {
     "subject": ("主题分类", "主题类别", "信息分类"),
     "validity": ("有效性", "效力状态", "时效性", "是否有效"),
 }
+#: The fields only a disclosure block prints; 发布单位 and 发文日期 head plain news stories too, so
+#: a block needs one of these besides any other field.
+DISCLOSURE_KEY_FIELDS = frozenset({"index_no", "doc_no"})
 DISCLOSURE_FIELD_OF = {label: name for name, labels in DISCLOSURE_LABELS.items() for label in labels}
 #: Other labels such a block holds: they end the value before them and fill no field.
 DISCLOSURE_OTHER_LABELS = ("名称", "标题", "文件名称", "发布日期", "公开日期", "生效日期", "废止日期", "实施日期", "关键词",

@@ -15,9 +15,10 @@ from typing import Any
 from parsel import Selector
 from scrapy.http import TextResponse
 
-from govnews.labels import DISCLOSURE_FIELD_OF, spaced
+from govnews.labels import DISCLOSURE_FIELD_OF, DISCLOSURE_KEY_FIELDS, spaced
 
-#: Fewer labelled fields than this is a sentence naming one, not a block.
+#: Fewer labelled fields than this is a sentence naming one, not a block; one of them must be
+#: a key field (索引号 or 文号), as a news meta line may carry 发布单位 and 发文日期.
 MIN_FIELDS = 2
 #: A block holds labels and short values; an element with more text holds the article too.
 MAX_BLOCK_CHARS = 1500
@@ -45,7 +46,7 @@ def find_block(response: TextResponse) -> Selector | None:
                 for element in (owner, *owner.iterancestors()):
                     fields.setdefault(element, set()).update(found)
     candidates = [(len(names), _depth(element), element) for element, names in fields.items()
-                  if len(names) >= MIN_FIELDS and element.tag not in ("html", "body")
+                  if len(names) >= MIN_FIELDS and names & DISCLOSURE_KEY_FIELDS and element.tag not in ("html", "body")
                   and len(element.xpath("string()")) <= MAX_BLOCK_CHARS]
     if not candidates:
         return None

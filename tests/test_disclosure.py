@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scrapy.http import HtmlResponse
 
-from govnews.extract import item_from_page, make_crawler, run_pipelines
+from govnews.extract import extract_page, item_from_page, make_crawler, run_pipelines
 from govnews.labels import DISCLOSURE_FIELD_OF
 from pipelines.disclosure import normalize_doc_no, normalize_written_at, read_block
 from spiders.disclosure import find_block
@@ -91,3 +91,26 @@ def test_disclosure_fields_are_counted():
     assert {k: v for k, v in stats.items() if k.startswith("disclosure/")} == {
         "disclosure/items": 1, "disclosure/index_no": 1, "disclosure/doc_no": 1, "disclosure/issuer": 1,
         "disclosure/written_at": 1, "disclosure/subject": 1}
+
+
+PROSE = "党的二十大以来，我市坚持以人民为中心的发展思想，扎实推进各项民生工程建设，群众获得感不断增强。"
+
+
+def news_page(meta: str, article: str) -> bytes:
+    return (f"<html><head><meta charset='utf-8'><title>市政府召开常务会议_某某市人民政府</title></head><body>"
+            f"<h1>市政府召开常务会议</h1><div class='info'>{meta}</div><div class='article'>{article}</div>"
+            f"<div class='footer'>版权所有 某某市人民政府</div></body></html>").encode()
+
+
+def test_a_news_meta_line_with_an_issuer_and_a_date_is_no_disclosure():
+    page = news_page("发布单位：市政府办公室 发文日期：2024-05-13", "".join(f"<p>{PROSE}</p>" for _ in range(4)))
+    item = extract_page(page, "https://a.gov.cn/art/2024/5/13/art_1_1.html")
+    assert item.disclosure is None
+    assert item.body == "\n\n".join([PROSE.replace("，", ",")] * 4)
+
+
+def test_an_index_number_and_one_more_field_are_a_disclosure():
+    page = response("<div class='info'>索引号：11340000/2024-01 发布单位：市政府办公室</div><p>正文第一段。</p>")
+    assert read_block(find_block(page).get()) == {"index_no": "11340000/2024-01", "doc_no": None,
+                                                  "issuer": "市政府办公室", "written_at": None, "subject": None,
+                                                  "validity": None}
