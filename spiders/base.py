@@ -155,7 +155,7 @@ class PortalSpider(scrapy.Spider):
         title = self.text(response, "title") or self.fallback(
             "title", heuristics.find_title(response, body, crumb or ""))  # "": none, not "look for one"
         meta = "\n".join(filter(None, (text_of(s, " ") for s in self.select(response, "meta"))))
-        block = disclosure.find_block(response)
+        block = disclosure.find_block(response, body)
         return Article(
             url=self.canonical_url(response.url),
             portal=self.portal.name,
@@ -173,8 +173,8 @@ class PortalSpider(scrapy.Spider):
                 "meta_text": meta or self.fallback("meta", heuristics.find_meta(response, body)),
                 "head_date": heuristics.find_head_date(response),
                 "body_html": disclosure.body_without(body, block),
-                "disclosure_html": block.get() if block is not None else None,
-                "body_tree": detached_body(body, block),
+                "disclosure_html": "".join(block.getall()) if block is not None else None,
+                "body_tree": detached_body(body, block or ()),
                 "footer_lines": heuristics.find_footer_lines(response, body),
                 "fetched_url": response.url,
                 # A saved or served page cut short has no closing </html> (see validate).

@@ -11,6 +11,7 @@ stage as a tree (:func:`detached_body`), so a page's HTML is parsed once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from copy import deepcopy
 from typing import Any
 
@@ -34,22 +35,25 @@ class PageResponse(HtmlResponse):
         return self._cached_selector
 
 
-def detached_body(body: Selector | None, cut: Selector | None = None) -> Any:
+def detached_body(body: Selector | None, cuts: Sequence[Selector] = ()) -> Any:
     """A copy of the body element, in a ``<div>``, for the noise stage to take apart (it
     removes nodes) without parsing the body's HTML again: the tree the HTML in
-    ``raw["body_html"]`` would parse into, ``cut`` (the disclosure block) left out as its
-    HTML is cut out of that. None without a body, or when the cut is the whole body."""
-    if body is None or (cut is not None and cut.root is body.root):
+    ``raw["body_html"]`` would parse into, ``cuts`` (the disclosure block or its lines) left
+    out as their HTML is cut out of that. None without a body, or when a cut is the whole body."""
+    if body is None or any(cut.root is body.root for cut in cuts):
         return None
     root = etree.Element("div")
     copy = deepcopy(body.root)
     copy.tail = None  # the body's HTML ends with its closing tag
     root.append(copy)
-    path = _path_to(cut.root, body.root) if cut is not None else None
-    if path is not None:
+    paths = [path for path in (_path_to(cut.root, body.root) for cut in cuts) if path is not None]
+    nodes = []
+    for path in paths:  # all found before any is cut: a cut shifts its siblings' indexes
         node = copy
         for index in path:
             node = node[index]
+        nodes.append(node)
+    for node in nodes:
         _cut(node)
     return root
 

@@ -111,6 +111,22 @@ def test_a_news_meta_line_with_an_issuer_and_a_date_is_no_disclosure():
 
 def test_an_index_number_and_one_more_field_are_a_disclosure():
     page = response("<div class='info'>索引号：11340000/2024-01 发布单位：市政府办公室</div><p>正文第一段。</p>")
-    assert read_block(find_block(page).get()) == {"index_no": "11340000/2024-01", "doc_no": None,
+    assert read_block("".join(find_block(page).getall())) == {"index_no": "11340000/2024-01", "doc_no": None,
                                                   "issuer": "市政府办公室", "written_at": None, "subject": None,
                                                   "validity": None}
+
+
+@pytest.mark.parametrize("paragraphs", [8, 30])
+def test_loose_field_lines_in_the_text_are_cut_one_by_one(paragraphs):
+    fields = "<p>索引号：11340000/2024-01</p><p>发文字号：皖政办〔2024〕3号</p>"
+    page = news_page("来源：市政府办公室 发布时间：2024-05-13", fields + "".join(f"<p>{PROSE}</p>" for _ in range(paragraphs)))
+    item = extract_page(page, "https://a.gov.cn/art/2024/5/13/art_1_1.html")
+    assert item.body == "\n\n".join([PROSE.replace("，", ",")] * paragraphs)
+    assert item.disclosure == {"index_no": "11340000/2024-01", "doc_no": "皖政办〔2024〕3号", "issuer": None,
+                               "written_at": None, "subject": None, "validity": None}
+
+
+def test_an_element_holding_the_text_is_never_the_block():
+    page = response("<div class='article'><p>索引号：1/2020-1</p><p>文号：京政发〔2020〕3号</p>"
+                    f"<p>{PROSE}</p></div>")
+    assert [line.root.tag for line in find_block(page)] == ["p", "p"]

@@ -29,14 +29,16 @@ def test_the_page_tree_is_lxml_s_plain_elements_and_selects_as_scrapy_s():
     assert page.xpath("//div[@id='body']").get() == scrapy_page.xpath("//div[@id='body']").get()
 
 
-@pytest.mark.parametrize("cut", [None, "//table[@class='info']", "//b", "//li[2]"])
-def test_the_detached_body_is_the_tree_its_html_parses_into(cut):
+@pytest.mark.parametrize("cuts", [[], ["//table[@class='info']"], ["//b"], ["//li[2]"], ["//b", "//li[1]", "//li[2]"]])
+def test_the_detached_body_is_the_tree_its_html_parses_into(cuts):
     _, page = responses()
     body = page.xpath("//div[@id='body']")[0]
-    block = page.xpath(cut)[0] if cut else None
-    html = body.get().replace(block.get(), "", 1) if block is not None else body.get()
+    blocks = [page.xpath(cut)[0] for cut in cuts]
+    html = body.get()
+    for block in blocks:
+        html = html.replace(block.get(), "", 1)
     reparsed = lxml_html.fragment_fromstring(html, create_parent="div")
-    tree = detached_body(body, block)
+    tree = detached_body(body, blocks)
     assert etree.tostring(tree, encoding="unicode") == etree.tostring(reparsed, encoding="unicode")
     assert page.xpath("//div[@id='body']").get() == body.get()  # the page itself is untouched
 
@@ -45,11 +47,11 @@ def test_no_body_or_a_cut_of_the_whole_body_gives_no_tree():
     _, page = responses()
     body = page.xpath("//div[@id='body']")[0]
     assert detached_body(None) is None
-    assert detached_body(body, body) is None
+    assert detached_body(body, [body]) is None
 
 
 def test_a_cut_outside_the_body_leaves_the_body_whole():
     _, page = responses()
     body = page.xpath("//div[@id='body']")[0]
-    tree = detached_body(body, page.xpath("//h1")[0])
+    tree = detached_body(body, [page.xpath("//h1")[0]])
     assert etree.tostring(tree[0], encoding="unicode", method="html", with_tail=False) == body.get()
