@@ -53,7 +53,13 @@ DOM_RULES: dict[str, re.Pattern[str]] = {
                                re.I),
     # The pager of an article split over pages (the spider follows it; its numbers are no text).
     "pager": re.compile(r"^(pages|pagelist|pagination|pager|page-?nav|paging|fenye|dede_pages|page_?box)$", re.I),
+    # Readers' comments (畅言's SOHUCS box too): their 作者： lines are readers, not the article's.
+    "comments": re.compile(r"(^|[-_])(comments?|pinglun|discuss|replies|liuyan|SOHUCS)([-_]|$)", re.I),
 }
+#: Widgets that sit beside the article's own credits (a tag or tool row with 【纠错】 and
+#: 责任编辑 in one line); a related list, a comment box or a portal's widget holds other
+#: stories' and readers' credits, which are not this article's.
+CREDIT_WIDGETS = {"keywords", "print_close", "share", "font_switch", "view_counter"}
 # Elements whose content is never article text.
 _ALWAYS_DROP = {"script", "style", "noscript", "iframe", "form", "button", "select", "input",
                 "textarea", "object", "embed", "svg", "template", "video", "audio", "canvas"}
@@ -215,8 +221,8 @@ def clean_text(text: str) -> str:
 def drop_noise_nodes(root: Any, extra_selectors: Iterable[str] = (),
                      credits: list[str] | None = None) -> dict[str, int]:
     """Remove noise elements under ``root`` in place; return counts per rule. Credit lines a
-    dropped widget holds (the 责任编辑 line beside a tag row's 【纠错】 button) are appended
-    to ``credits``, when given: they belong in fields, not with the widget."""
+    dropped tag or tool row holds (the 责任编辑 line beside its 【纠错】 button, rules in
+    ``CREDIT_WIDGETS``) are appended to ``credits``, when given: they belong in fields."""
     counts: dict[str, int] = {}
     doomed: list[tuple[Any, str]] = []
     for node in root.iterdescendants():
@@ -244,7 +250,7 @@ def drop_noise_nodes(root: Any, extra_selectors: Iterable[str] = (),
             continue
         if rule not in ("comment", "markup"):
             counts[rule] = counts.get(rule, 0) + 1
-            if credits is not None and rule != "hidden":
+            if credits is not None and rule in CREDIT_WIDGETS:
                 credits.extend(filter(None, (closing_meta(b.text) for b in blocks_of(node, "") if b.text)))
         _remove_keep_tail(node)
     return counts

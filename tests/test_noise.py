@@ -278,3 +278,31 @@ def test_the_page_header_above_a_meta_line_in_a_loose_body_goes():
 
 def test_a_bullet_a_text_copy_kept_does_not_hide_a_rule():
     assert line_rule("• 分享到:") == "share" and stop_rule("• 关键词浏览:") == "keywords"
+
+
+@pytest.mark.parametrize("widget, rule", [
+    ('<div class="comment"><p>网友评论</p><p>作者：网友甲</p></div>', "comments"),
+    ('<div class="related"><ul><li><a href="/a/1.html">另一篇新闻</a></li></ul>'
+     "<p>作者：王五</p><p>责任编辑：赵六</p></div>", "related"),
+])
+def test_credits_in_readers_comments_and_related_stories_are_not_the_articles(widget, rule):
+    cleaned = body(f"<p>第一段正文。</p><p>第二段正文。</p>{widget}")
+    assert (cleaned.paragraphs, cleaned.footer) == (["第一段正文。", "第二段正文。"], [])
+    assert cleaned.rules[rule] == 1
+
+
+def test_a_readers_comment_gives_the_article_no_author():
+    from govnews.extract import extract_page
+
+    text = "".join("<p>党的二十大以来，我市坚持以人民为中心的发展思想，扎实推进各项民生工程建设，取得了显著成效。</p>"
+                   for _ in range(6))
+    page = ("<html><head><meta charset='utf-8'><title>市政府召开常务会议</title></head><body><h1>市政府召开常务会议</h1>"
+            f"<div class='info'>发布时间：2024-05-13 08:49</div><div class='article'>{text}"
+            "<div class='comment'><p>网友评论</p><p>作者：网友甲</p></div></div></body></html>")
+    article = extract_page(page.encode(), "http://www.example.gov.cn/art/2024/5/13/art_1_123.html")
+    assert article.author == [] and not article.body.endswith("网友评论")
+
+
+def test_the_editor_beside_a_tag_rows_button_is_the_articles():
+    cleaned = body("<p>正文。</p><div class='p-tags'><p><a href='/t/1'>民生</a></p><p>【纠错】 责任编辑：尹某</p></div>")
+    assert (cleaned.paragraphs, cleaned.tags, cleaned.footer) == (["正文。"], ["民生"], ["责任编辑：尹某"])
