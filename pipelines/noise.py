@@ -48,9 +48,13 @@ DOM_RULES: dict[str, re.Pattern[str]] = {
     "view_counter": re.compile(r"(^|[-_])(hits|views?-?count|click-?num|readnum|visit-?count)([-_]|$)", re.I),
     "back_to_top": re.compile(r"(^|[-_])(go-?top|back-?top|to-?top|fanhui)([-_]|$)", re.I),
     "font_switch": re.compile(r"(^|[-_])(font-?(size|switch)-?(bar|box|btn)?|zihao)$", re.I),
-    # A video player and its UI (展开/收起, 倍速, 正在为您切换到高清…): the video is no text.
-    "video_player": re.compile(r"^(m?player(container)?|\w+-video|video(-\w+)?|vjs-\w+|jwplayer|ckplayer|prism-player)$",
-                               re.I),
+    # A video player and its UI (倍速, 正在为您切换到高清…): the video is no text. Player
+    # names only: video-intro, video-desc and news-video hold a video page's text.
+    "video_player": re.compile(r"^(m?player([-_]?(container|box|wrap))?|[\w-]+[-_]player([-_]?box)?|vjs-[\w-]+"
+                               r"|video-?js|jwplayer|ckplayer|prism-player)$", re.I),
+    # A box named for a video that holds the player (see _is_video_card): the video's card,
+    # its title, 时长 and 展开/收起 beside the player.
+    "video_card": re.compile(r"video", re.I),
     # The pager of an article split over pages (the spider follows it; its numbers are no text).
     "pager": re.compile(r"^(pages|pagelist|pagination|pager|page-?nav|paging|fenye|dede_pages|page_?box)$", re.I),
     # Readers' comments (畅言's SOHUCS box too): their 作者： lines are readers, not the article's.
@@ -240,11 +244,13 @@ def drop_noise_nodes(root: Any, extra_selectors: Iterable[str] = (),
             continue
         doomed.extend((node, "portal") for node in found if node is not root)
     total = _text_length(root) or 1
+    # Video cards last: what they hold once their player is gone is what decides.
+    doomed.sort(key=lambda found: found[1] == "video_card")
     for node, rule in doomed:
         parent = node.getparent()
         if parent is None or not _attached(node, root):
             continue
-        if rule not in ("markup", "comment", "hidden", "portal") and _holds_the_article(node, total):
+        if rule not in ("markup", "comment", "hidden", "portal") and _holds_the_article(node, total, rule):
             # A class name like "content-share" on the text's own container: keep it.
             counts["kept_large"] = counts.get("kept_large", 0) + 1
             continue
@@ -256,9 +262,26 @@ def drop_noise_nodes(root: Any, extra_selectors: Iterable[str] = (),
     return counts
 
 
-def _holds_the_article(node: Any, total: int) -> bool:
-    """A widget is small; a node with most of the body's text is the article itself."""
-    return _text_length(node) > max(400, total // 2)
+def _holds_the_article(node: Any, total: int, rule: str) -> bool:
+    """A widget is small; a node with most of the body's text is the article itself. A video
+    card is named for what the page shows, so there most of the text is the article at any
+    size (a short video page's 180 characters of text in its video box)."""
+    floor = 0 if rule == "video_card" else 400
+    return _text_length(node) > max(floor, total // 2)
+
+
+def _is_video_card(node: Any) -> bool:
+    """A node named for a video holds the player: a ``<video>``/``<object>``/``<embed>`` or
+    a node with a player's name."""
+    player = DOM_RULES["video_player"]
+    return any(isinstance(d.tag, str) and (d.tag.lower() in ("video", "object", "embed")
+                                           or any(player.search(t) for t in _tokens(d)))
+               for d in node.iterdescendants())
+
+
+def _tokens(node: Any) -> list[str]:
+    """Class and id tokens of ``node``, which the DOM rules match."""
+    return (node.get("class") or "").split() + (node.get("id") or "").split()
 
 
 def _text_length(node: Any) -> int:
@@ -278,9 +301,9 @@ def _dom_rule(node: Any) -> str | None:
     if tag == "a" and (node.get("href") or "").strip() in ("#top", "#"):
         if line_rule(node.xpath("string()")) == "back_to_top":
             return "back_to_top"
-    tokens = (node.get("class") or "").split() + (node.get("id") or "").split()
+    tokens = _tokens(node)
     for name, pattern in DOM_RULES.items():
-        if any(pattern.search(token) for token in tokens):
+        if any(pattern.search(token) for token in tokens) and (name != "video_card" or _is_video_card(node)):
             return name
     return None
 
@@ -498,8 +521,7 @@ def _keyword_tags(root: Any) -> list[str]:
     for node in root.iterdescendants():
         if not isinstance(node.tag, str):
             continue
-        tokens = (node.get("class") or "").split() + (node.get("id") or "").split()
-        if any(DOM_RULES["keywords"].search(t) for t in tokens):
+        if any(DOM_RULES["keywords"].search(t) for t in _tokens(node)):
             for link in node.iter("a"):
                 text = _SPACES.sub(" ", link.xpath("string()")).strip()
                 if text and text not in found and not _BRACKETED_TOOL.fullmatch(line_key(text)):

@@ -31,11 +31,7 @@ def body(inner: str, title: str | None = "标题", **kw):
     ("font_switch", '<span class="font-size">【字体：<a>大</a> <a>中</a> <a>小</a>】</span>'),
     ("hidden", '<div style="display: none">隐藏的模板文字</div>'),
     ("pager", '<div id="pages"><a href="5.html">上一页</a><a href="5.html">1</a><a href="5_2.html">2</a></div>'),
-    # a player whose configuration script outweighs the article is still no article
-    ("video_player", '<div class="pic-video"><div class="unfold"><span>《某片》预告</span><a>展开</a></div>'
-                     '<div class="inner"><video></video><div>正在为您切换到高清 480P,请稍候...</div>'
-                     '<div>播放速度：2X</div><div>倍速</div></div><script>var VIDEOCONFIG = {'
-                     + "vid: '1676284', duration: '105', " * 40 + '};</script></div>'),
+    ("video_player", '<div class="prism-player"><div>倍速</div></div>'),
 ])
 def test_each_dom_rule_removes_its_widget_and_keeps_the_article(rule, widget):
     cleaned = body(f"<p>第一段正文。</p>{widget}<p>第二段正文。</p>")
@@ -306,3 +302,28 @@ def test_a_readers_comment_gives_the_article_no_author():
 def test_the_editor_beside_a_tag_rows_button_is_the_articles():
     cleaned = body("<p>正文。</p><div class='p-tags'><p><a href='/t/1'>民生</a></p><p>【纠错】 责任编辑：尹某</p></div>")
     assert (cleaned.paragraphs, cleaned.tags, cleaned.footer) == (["正文。"], ["民生"], ["责任编辑：尹某"])
+
+
+SENTENCES = ["5月20日22点起，《中国电影报道》栏目将推出系列访谈节目，讲述电影人的成长故事和艺术生涯。",
+             "节目用电影人的艺术探索构建起中国电影和首都北京的发展之路，一起期待吧！"]
+
+
+def test_a_video_card_and_its_player_are_no_part_of_the_article():
+    # a player whose configuration script outweighs the article is still no article
+    card = ('<div class="pic-video"><div class="video-fold"><span>《某片》预告</span><span>时长：01:45</span><a>展开</a></div>'
+            '<div class="mplayer"><video></video><div>正在为您切换到高清 480P,请稍候...</div>'
+            '<div>播放速度：2X</div><div>倍速</div></div><script>var VIDEOCONFIG = {'
+            + "vid: '1676284', duration: '105', " * 40 + '};</script></div>')
+    cleaned = body(card + "".join(f"<p>{s}</p>" for s in SENTENCES))
+    assert cleaned.paragraphs == SENTENCES
+    assert (cleaned.rules["video_player"], cleaned.rules["video_card"]) == (1, 1)
+
+
+@pytest.mark.parametrize("page", [
+    '<div class="video-box"><video src="/v/1.mp4"></video></div><div class="video-intro">{text}</div>',
+    '<div class="news-video"><video src="/v/1.mp4"></video>{text}</div>',
+    '<div class="video-desc">{text}</div>',
+])
+def test_the_text_of_a_video_page_is_the_article(page):
+    cleaned = body(page.format(text="".join(f"<p>{s}</p>" for s in SENTENCES)))
+    assert cleaned.paragraphs == SENTENCES
