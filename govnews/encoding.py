@@ -6,7 +6,9 @@ proxy's default ``charset=utf-8``. The bytes decide:
 
 * a BOM names the encoding (Scrapy reads it first already);
 * bytes that are valid UTF-8 and hold multi-byte sequences are UTF-8, whatever the label
-  says: GBK text of any length is almost never valid UTF-8 by chance;
+  says: GBK text of any length is almost never valid UTF-8 by chance. A few invalid
+  sequences among many valid ones (a GBK footer include in a UTF-8 page) do not change
+  that: GBK read as UTF-8 gives about four invalid sequences for each valid one;
 * otherwise the served label stands unless it decodes to U+FFFD all over; then the page's
   own ``<meta charset>``, GB18030 and UTF-8 are tried, strictly.
 
@@ -26,16 +28,33 @@ BAD_DECODE_PER_MILLE = 5
 _UTF8_MAX_SEQUENCE = 4
 
 
+#: Valid multi-byte UTF-8 sequences a page needs before stray bytes are forgiven, and how
+#: many of them per invalid sequence.
+STRAY_MIN_VALID = 100
+STRAY_VALID_PER_INVALID = 20
+
+
 def is_utf8_text(body: bytes) -> bool:
     """Whether ``body`` is UTF-8 with at least one multi-byte sequence (pure ASCII is no
-    evidence either way). A sequence cut off at the very end (a truncated page) is allowed."""
+    evidence either way). A sequence cut off at the very end (a truncated page) is allowed,
+    and so are a stray few invalid ones among many valid (``STRAY_*``)."""
     if body.isascii():
         return False
     try:
         body.decode("utf-8")
     except UnicodeDecodeError as error:
-        return error.reason == "unexpected end of data" and error.start >= len(body) - _UTF8_MAX_SEQUENCE + 1
+        if error.reason == "unexpected end of data" and error.start >= len(body) - _UTF8_MAX_SEQUENCE + 1:
+            return True
+        return _mostly_utf8(body)
     return True
+
+
+def _mostly_utf8(body: bytes) -> bool:
+    """Many valid multi-byte UTF-8 sequences and only a stray few invalid ones."""
+    text = body.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - body.count("\ufffd".encode())
+    valid = len(text) - len(text.encode("ascii", errors="ignore")) - invalid
+    return valid >= STRAY_MIN_VALID and invalid * STRAY_VALID_PER_INVALID <= valid
 
 
 def better_encoding(body: bytes, served: str, text: str) -> str | None:

@@ -300,7 +300,8 @@ class PortalSpider(scrapy.Spider):
     def _page(self, response: Response) -> TextResponse | None:
         """The response as text, re-decoded with the portal's encoding when the site's
         headers are known to lie, else with the encoding its bytes are in when that is not
-        the one it declares (govnews.encoding, stat ``extract/recoded``), content after
+        the one it declares (govnews.encoding, stats ``extract/recoded`` and
+        ``extract/stray_bytes``, the bytes that encoding cannot read), content after
         its ``</html>`` moved into its body (``extract/content_after_html``); None for an
         answer that is no page (a PDF or an image where a page was linked), logged and
         counted as ``extract/not_text``."""
@@ -309,6 +310,7 @@ class PortalSpider(scrapy.Spider):
             self.logger.warning("%s: %s is not a text page (%s); skipped", self.portal.name, response.url,
                                 response.headers.get("Content-Type", b"no Content-Type").decode("latin-1"))
             return None
+        better = None
         if self.portal.encoding:
             response = response.replace(encoding=self.portal.encoding)
         elif better := better_encoding(response.body, response.encoding, response.text):
@@ -317,6 +319,9 @@ class PortalSpider(scrapy.Spider):
                              response.encoding, better)
             response = response.replace(encoding=better)
         response = response.replace(cls=PageResponse)
+        if better and (stray := response.text.count("\ufffd")):
+            # Bytes the page's encoding cannot read (a GBK footer include in a UTF-8 page).
+            self.crawler.stats.inc_value("extract/stray_bytes", stray)
         if heuristics.adopt_stray_content(response):
             self.crawler.stats.inc_value("extract/content_after_html")
         return response

@@ -110,3 +110,28 @@ def test_any_utf8_text_with_a_non_ascii_character_is_utf8(text):
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_ascii_is_no_evidence_of_utf8(text):
     assert not is_utf8_text(text.encode("ascii"))
+
+
+#: A UTF-8 page's text: enough characters for a stray few bytes not to outweigh them.
+LONG_TEXT = "".join(f"<p>{sentence}</p>" for sentence in ["3月1日，由朱镕基同志题写馆名的县革命历史纪念馆正式开馆，首日接待参观群众两千余人次。",
+                                                           "纪念馆分为五个展厅，展出文物、图片和文献资料六百余件，全面展示了全县的革命历史。"] * 2)
+
+
+def test_a_utf8_page_with_a_stray_gbk_include_is_still_utf8():
+    page = ARTICLE.format(script=SCRIPT, label="gb2312").replace("</div></body>", LONG_TEXT + "</div>@@</body>")
+    body = page.encode("utf-8").replace(b"@@", "版权所有".encode("gbk"))  # a footer include left in GBK
+    crawler, item = crawl_parse(body)
+    assert item.title == TITLE
+    assert crawler.stats.get_value("extract/recoded") == 1
+    assert crawler.stats.get_value("extract/stray_bytes") >= 1
+    text = extract_page(body, URL).body
+    assert text.startswith("3月1日,由朱镕基同志题写馆名") and "\ufffd" not in text  # the include is no body
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=200),
+       st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=4),
+       st.integers(min_value=0))
+def test_utf8_text_with_a_few_gbk_characters_in_it_is_utf8(text, include, where):
+    body = text.encode("utf-8")
+    at = len(text[: where % len(text)].encode("utf-8"))  # on a character boundary
+    assert is_utf8_text(body[:at] + include.encode("gbk") + body[at:])
