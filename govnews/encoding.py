@@ -9,6 +9,9 @@ proxy's default ``charset=utf-8``. The bytes decide:
   says: GBK text of any length is almost never valid UTF-8 by chance. A few invalid
   sequences among many valid ones (a GBK footer include in a UTF-8 page) do not change
   that: GBK read as UTF-8 gives about four invalid sequences for each valid one;
+* a single-byte Western label (Tomcat's default ISO-8859-1) decodes any byte, so no U+FFFD
+  shows it wrong: a page whose ``<meta charset>`` names a CJK codec its bytes decode in,
+  strictly, is in that codec;
 * otherwise the served label stands unless it decodes to U+FFFD all over; then the page's
   own ``<meta charset>``, GB18030 and UTF-8 are tried, strictly.
 
@@ -24,6 +27,11 @@ from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encodi
 
 #: Replacement characters per 1000 of a decoded page above which the served charset is doubted.
 BAD_DECODE_PER_MILLE = 5
+#: Codecs that read every byte as some character: decoding under them never fails.
+_ANY_BYTE_CODECS = {"cp1252", "iso8859-1", "iso8859-15", "latin-1"}
+#: Multi-byte East Asian codecs (as ``codecs.lookup`` names them) a page's <meta> may declare.
+_CJK_CODECS = {"gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950", "euc_jp", "shift_jis", "cp932",
+               "euc_kr", "cp949"}
 #: A multi-byte UTF-8 sequence is at most this long: a page cut short may end inside one.
 _UTF8_MAX_SEQUENCE = 4
 
@@ -65,17 +73,26 @@ def better_encoding(body: bytes, served: str, text: str) -> str | None:
     served_name = _name(served)
     if is_utf8_text(body):
         return "utf-8" if served_name != "utf-8" else None
+    if served_name in _ANY_BYTE_CODECS:
+        declared = _name(html_body_declared_encoding(body))
+        if declared in _CJK_CODECS and _decodes(body, declared):
+            return declared
     if text.count("\ufffd") * 1000 <= BAD_DECODE_PER_MILLE * max(len(text), 1):
         return None
     for candidate in dict.fromkeys(filter(None, (html_body_declared_encoding(body), "gb18030", "utf-8"))):
         name = _name(candidate)
-        if name and name != served_name:
-            try:
-                body.decode(name)
-            except (UnicodeDecodeError, LookupError):
-                continue
+        if name and name != served_name and _decodes(body, name):
             return name
     return None
+
+
+def _decodes(body: bytes, codec: str) -> bool:
+    """Whether every byte of ``body`` is ``codec`` text."""
+    try:
+        body.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
 
 
 def _name(label: str | None) -> str | None:

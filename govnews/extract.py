@@ -130,7 +130,7 @@ def extract_page(body: bytes, url: str, portal: str | None = None,
     the bytes). Without ``portal`` every part is found by the generic finders. A page that
     holds no article (no title, no body, an error or login page, a PDF) raises
     :class:`pipelines.validate.InvalidArticle`, a ``DropItem`` whose ``reasons`` say why
-    (``no_title``, ``no_body``, ``error_page``, ``not_text``); an unknown portal raises
+    (``no_title``, ``mojibake_title``, ``no_body``, ``error_page``, ``not_text``); an unknown portal raises
     ``portals.PortalError``.
     """
     return extractor_for(portal).extract(body, url, headers)

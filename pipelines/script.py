@@ -369,6 +369,9 @@ _MOJIBAKE = {
     "lost_quote": re.compile(f"\\?[!\"']?[{HAN}]{{1,2}}[A-Za-z][{HAN}]"),
     # Cyrillic letter with no Cyrillic neighbour (GBK's Cyrillic row): ``我?guī)ь^``.
     "stray_cyrillic": re.compile("(?<![\u0400-\u04ff])[\u0400-\u04ff](?![\u0400-\u04ff])"),
+    # GBK read as Latin-1/cp1252 (Tomcat's default charset): ``ÊÐÕþ¸®`` (= 市政府), each
+    # character two accented letters; real Latin text never runs four of them together.
+    "gbk_latin1": re.compile("[\u00a1-\u00ff]{4}"),
     # UTF-8 read as Latin-1/cp1252: ``ä¸­æ–‡`` (= 中文).
     # Lead byte (Â…ï) followed by a continuation byte as Latin-1 or cp1252 shows it.
     "latin1_utf8": re.compile(

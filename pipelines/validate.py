@@ -1,8 +1,9 @@
 """Before the crawl state sees an item: never emit a garbage item.
 
 An item without a title or a body is not an article (a login wall, a selector that no
-longer matches), and neither is a short page saying 页面不存在 or 请先登录 (an error page
-served with status 200): it is dropped with a log line and a counted stat
+longer matches), nor is one whose title is mojibake (a page decoded in the wrong codec),
+and neither is a short page saying 页面不存在 or 请先登录 (an error page served with
+status 200): it is dropped with a log line and a counted stat
 (``validate/<reason>``) so a broken portal shows up in the run summary.
 """
 
@@ -16,6 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from govnews.items import Article
+from pipelines.script import detect_mojibake
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +38,8 @@ def problems(item: Article) -> list[str]:
     title, body = (item.title or "").strip(), (item.body or "").strip()
     if not title:
         found.append("no_title")
+    elif detect_mojibake(title):
+        found.append("mojibake_title")
     if not body:
         found.append("no_body")
     elif len(body) <= ERROR_PAGE_MAX_CHARS and (ERROR_PAGE.search(title) or ERROR_PAGE.search(body)):
@@ -60,8 +64,8 @@ def looks_truncated(item: Article) -> bool:
 
 
 class InvalidArticle(DropItem):
-    """An article page that came out without an article (``reasons``: no_title, no_body,
-    error_page): the crawl state counts it as a page that failed, to be fetched again."""
+    """An article page that came out without an article (``reasons``: no_title,
+    mojibake_title, no_body, error_page): the crawl state counts it as a page that failed, to be fetched again."""
 
     def __init__(self, message: str, reasons: list[str]) -> None:
         super().__init__(message)

@@ -135,3 +135,19 @@ def test_utf8_text_with_a_few_gbk_characters_in_it_is_utf8(text, include, where)
     body = text.encode("utf-8")
     at = len(text[: where % len(text)].encode("utf-8"))  # on a character boundary
     assert is_utf8_text(body[:at] + include.encode("gbk") + body[at:])
+
+
+@pytest.mark.parametrize("label", ["ISO-8859-1", "iso-8859-1", "windows-1252"])
+def test_a_gbk_page_served_under_a_western_default_charset_is_read_by_its_meta(label):
+    body = ARTICLE.format(script=SCRIPT, label="gbk").encode("gbk")
+    crawler, item = crawl_parse(body, {"Content-Type": f"text/html;charset={label}"})
+    assert item.title == TITLE
+    assert crawler.stats.get_value("extract/recoded") == 1
+
+
+def test_a_western_page_with_a_stale_cjk_meta_stays_western():
+    page = ('<html><head><meta charset="gbk"><title>Le café de la mairie</title></head>'
+            "<body><h1>Le café de la mairie</h1><p>Ouvert à tous.</p></body></html>")
+    crawler, item = crawl_parse(page.encode("cp1252"), {"Content-Type": "text/html; charset=ISO-8859-1"})
+    assert item.title == "Le café de la mairie"
+    assert crawler.stats.get_value("extract/recoded") is None

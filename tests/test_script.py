@@ -135,6 +135,7 @@ def test_pinyin_does_not_affect_script():
     "ä¸­æ–‡ç½‘",
     "市直機?jī",
     "社区ь干部",
+    "ÊÐÕþ¸®ÕÙ¿ª³£Îñ»áÒé", "ÊÐÕþ¸®",  # GBK read as ISO-8859-1
 ])
 def test_mojibake_positive(text):
     assert detect_mojibake(text)
@@ -152,6 +153,7 @@ def test_mojibake_positive(text):
     "俄罗斯总统普京(Путин)说",
     "2.39万名干部,第36期(总第97期),电话:0931-1234567",
     "What? Is it OK?",
+    "Größe und Qualität, café crème, São Paulo",
     "",
 ])
 def test_mojibake_negative(text):

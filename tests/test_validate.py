@@ -28,6 +28,9 @@ def validate(title, body):
     ("提示信息", "对不起，您访问的页面不存在或已被删除！\n\n返回首页", "error_page"),
     ("404", "Not Found", "error_page"),
     ("民进重庆市委会", "请先登录后再查看本文。", "error_page"),
+    # GBK read as ISO-8859-1: the page's bytes under the wrong codec, no title of an article
+    ("ÊÐÕþ¸®ÕÙ¿ª³£Îñ»áÒé", ARTICLE, "mojibake_title"),
+    ("ä¸­æ–‡ç½‘", ARTICLE, "mojibake_title"),
 ])
 def test_garbage_is_dropped_and_counted(title, body, reason):
     item, stats = validate(title, body)
