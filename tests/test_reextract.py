@@ -9,14 +9,21 @@ import pytest
 
 from tests.archives import FIXTURES
 from tests.crawling import ROOT, SCRAPY, crawlall
+from tests.expected import article_entries
 from tests.test_crawl import article_urls
 from tests.test_incremental import add_two_articles
 
+BLOCKS = ROOT / "tests" / "blockpages"
 PORTALS = ["cqmjsw", "gjdb", "lzbs_mirror", "scsqw", "whrx"]
 
 
 def reextract(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([*SCRAPY, "reextract", *args], cwd=ROOT, capture_output=True, text=True, timeout=240)
+
+
+def by_url(batch: list[dict]) -> dict[str, dict]:
+    """Items by URL, all fields but ``crawled_at`` (provenance too: the records cited)."""
+    return {item["url"]: {k: v for k, v in item.items() if k != "crawled_at"} for item in batch}
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +46,6 @@ def test_the_same_items_come_out_citing_the_same_records(recorded, again):
     _, crawl = recorded
     _, _, items = again
     assert len(items) == len(crawl.items) == 29
-
-    def by_url(batch):
-        return {item["url"]: {k: v for k, v in item.items() if k != "crawled_at"} for item in batch}
     assert by_url(items) == by_url(crawl.items)  # provenance too: the records the crawl wrote
 
 
@@ -91,8 +95,30 @@ def test_months_of_incremental_runs_re_extract_whole(tmp_path):
     done = reextract(str(folder), "-O", str(tmp_path / "out.jsonl"))
     assert done.returncode == 0, done.stderr[-3000:]
     items = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
-
-    def by_url(batch):
-        return {item["url"]: {k: v for k, v in item.items() if k != "crawled_at"} for item in batch}
     assert by_url(items) == by_url(first.items + second.items)
     assert len(items) == len(article_urls("whrx")) + 2
+
+
+@pytest.mark.slow
+def test_a_later_404_or_block_page_does_not_lose_an_article_read_before(tmp_path):
+    """Run 2, from a fresh state, got a 404 for one of run 1's articles and a soft 404
+    served 200 for another: re-extracting both runs gives every article of run 1 once."""
+    archive = tmp_path / "archive" / "whrx"
+    shutil.copytree(FIXTURES / "whrx", archive)
+    folder = tmp_path / "warc"
+    first = crawlall(tmp_path / "run1", "-a", "portals=whrx", "-s", f"RECORD={folder}", replay=str(archive))
+    manifest = json.loads((archive / "manifest.json").read_text(encoding="utf-8"))
+    articles = [entry for entry in manifest["responses"] if entry["url"] in {e["url"] for e in article_entries("whrx")}]
+    gone, soft = articles[0], articles[1]
+    gone["status"] = 404
+    (archive / soft["file"]).write_bytes((BLOCKS / "soft_404.html").read_bytes())
+    soft["headers"] = {"Content-Type": "text/html; charset=utf-8"}
+    (archive / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    second = crawlall(tmp_path / "run2", "-a", "portals=whrx", "-s", f"RECORD={folder}", replay=str(archive))
+    assert len(second.items) == len(first.items) - 2
+    done = reextract(str(folder), "-O", str(tmp_path / "out.jsonl"))
+    assert done.returncode == 0, done.stderr[-3000:]
+    items = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(items) == len(first.items) == len(article_urls("whrx"))
+    assert by_url(items) == by_url(first.items)
+    assert "failed=0 blocked=0" in done.stdout

@@ -2,6 +2,7 @@
 
 import gzip
 import io
+from pathlib import Path
 
 import pytest
 from scrapy import Request
@@ -91,17 +92,50 @@ def test_an_encoded_body_comes_back_encoded_and_scrapy_decodes_it(warc):
     assert decoded.css("h1::text").get() == "压缩"
 
 
-def test_a_later_server_error_does_not_hide_the_page_read_before(tmp_path):
+LIST = "http://a.gov.cn/news/"
+LIST_PAGE = '<html><body><a href="/news/1.html">关于开展检查的通知</a></body></html>'.encode()
+BLOCKS = Path(__file__).parent / "blockpages"
+
+
+def test_a_later_failure_or_block_page_does_not_hide_the_page_read_before(tmp_path):
+    """Run 1 read an article and a list; run 2 got a 404, a soft 404 served 200, a captcha
+    wall and a server error in their place: replay answers with run 1's pages, and with the
+    newest failure only for a URL no run read."""
+    html = [("Content-Type", "text/html; charset=utf-8")]
     path = tmp_path / "runs.warc.gz"
     with path.open("wb") as out:
         writer = WARCWriter(out, gzip=True, warc_version="1.1")
+        run1, run2, run3 = "2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z"
         writer.write_record(response_record(writer, ARTICLE, "200 OK", [("Content-Type", "text/html; charset=gbk")],
-                                            PAGE, "2026-01-01T00:00:00Z"))
-        for url in (ARTICLE, "http://a.gov.cn/down"):
-            writer.write_record(response_record(writer, url, "503 Service Unavailable", [], b"", "2026-02-01T00:00:00Z"))
+                                            PAGE, run1))
+        writer.write_record(response_record(writer, LIST, "200 OK", html, LIST_PAGE, run1))
+        writer.write_record(response_record(writer, "http://a.gov.cn/gone", "404 Not Found", html, b"gone", run1))
+        writer.write_record(response_record(writer, ARTICLE, "404 Not Found", html, b"<html>404</html>", run2))
+        writer.write_record(response_record(writer, LIST, "200 OK", html + [("Content-Encoding", "gzip")],
+                                            gzip.compress((BLOCKS / "captcha_wall.html").read_bytes()), run2))
+        writer.write_record(response_record(writer, "http://a.gov.cn/gone", "503 Service Unavailable", [], b"", run2))
+        writer.write_record(response_record(writer, ARTICLE, "200 OK", html, (BLOCKS / "soft_404.html").read_bytes(),
+                                            run3))
+        writer.write_record(response_record(writer, LIST, "503 Service Unavailable", [], b"", run3))
+        for url in ("http://a.gov.cn/down", "http://a.gov.cn/down"):
+            writer.write_record(response_record(writer, url, "503 Service Unavailable", [], b"", run3))
     mw, _ = replay(path)
-    assert mw.process_request(Request(ARTICLE)).status == 200
+    article = mw.process_request(Request(ARTICLE))
+    assert article.status == 200 and article.css("h1::text").get() == "关于开展检查的通知"
+    assert mw.process_request(Request(LIST)).body == LIST_PAGE
+    assert mw.process_request(Request("http://a.gov.cn/gone")).status == 404  # an error before a server error
     assert mw.process_request(Request("http://a.gov.cn/down")).status == 503
+
+
+def test_a_block_page_is_answered_when_no_capture_is_good(tmp_path):
+    path = tmp_path / "blocked.warc.gz"
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True, warc_version="1.1")
+        writer.write_record(response_record(writer, ARTICLE, "404 Not Found", [], b"", "2026-01-01T00:00:00Z"))
+        writer.write_record(response_record(writer, ARTICLE, "200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                                            (BLOCKS / "captcha_wall.html").read_bytes(), "2026-02-01T00:00:00Z"))
+    mw, _ = replay(path)
+    assert mw.process_request(Request(ARTICLE)).css("title::text").get() == "安全验证"  # the newest: BlockPageMiddleware's to fail
 
 
 def test_a_url_no_record_has_is_a_counted_404(warc):

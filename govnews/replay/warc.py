@@ -1,27 +1,36 @@
-"""WARC files as a replay source: each URL answered with its latest recorded capture.
+"""WARC files as a replay source: each URL answered with its newest good capture.
 
 Captures are found through the CDXJ index beside each file (:mod:`govnews.cdxj`; a file
 without one is read whole). The response comes back as recorded: status, headers and body
 bytes before decompression (HttpCompressionMiddleware then decodes them as live), so
 charsets and redirects are the site's. A ``revisit`` record answers with its own status and
-headers and the payload of the record it refers to (same digest). A server error (5xx)
-captured on a later run does not hide an earlier capture of the page.
+headers and the payload of the record it refers to (same digest).
+
+A later run's failure never hides a page an earlier run read: a URL is answered with its
+newest *good* capture, a 2xx that :func:`govnews.blocks.classify` does not name a block
+page (WAF challenge, captcha, soft 404 served 200...). Only when no capture is good does
+the newest one answer, a server error (5xx) only when every capture is one. The rule is
+the same for article and list pages: the newest good list is the latest the site showed,
+and a 404 or a challenge in its place would hide every article it links. A page taken
+down since is still in the archive, which is what re-extraction is for.
 """
 
 from __future__ import annotations
 
 import logging
+import zlib
 from pathlib import Path
 from typing import BinaryIO
 
 from scrapy import Request
-from scrapy.http import Headers, Response
+from scrapy.http import Headers, Response, TextResponse
 from scrapy.responsetypes import responsetypes
+from scrapy.utils.gz import gunzip
 from w3lib.url import canonicalize_url
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
-from govnews import cdxj
+from govnews import blocks, cdxj
 from govnews.cdxj import Capture
 from govnews.provenance import PROVENANCE
 
@@ -49,12 +58,28 @@ def _as_received(text: str) -> bytes:
         return text.encode("utf-8")
 
 
+def _is_block_page(response: Response) -> bool:
+    """Whether ``response`` (body as recorded) is a block page. A gzip or deflate body is
+    decoded for the look; one in another coding is taken as a page."""
+    coding = response.headers.get("Content-Encoding", b"").strip().lower()
+    try:
+        body = gunzip(response.body) if coding in (b"gzip", b"x-gzip") else (
+            zlib.decompress(response.body) if coding == b"deflate" else response.body)
+    except (OSError, EOFError, zlib.error):
+        return False
+    decoded = responsetypes.from_args(headers=response.headers, url=response.url, body=body)
+    if not issubclass(decoded, TextResponse):
+        return False  # a PDF, an image: no page to look at
+    text = decoded(url=response.url, headers=response.headers, body=body).text
+    return blocks.classify(response.status, text) is not None
+
+
 class WarcArchive:
     """The captures of a set of WARC files (names unique across them)."""
 
     def __init__(self, files: list[Path]) -> None:
         self.files: dict[str, Path] = {}
-        self.latest: dict[str, Capture] = {}  # canonical URL → latest capture
+        self.by_url: dict[str, list[Capture]] = {}  # canonical URL → its captures, newest first
         self.payloads: dict[str, Capture] = {}  # payload digest → a response record holding it
         self.portal_of: dict[str, str] = {}  # file name → the portal its warcinfo names
         captures: list[Capture] = []
@@ -66,17 +91,13 @@ class WarcArchive:
             self.portal_of[warc.name] = warcinfo_fields(warc).get("portal", "")
             captures.extend(cdxj.captures_of(warc))
         self.captures = sorted(captures, key=lambda c: c.warc_date)
-        for capture in self.captures:
-            key = canonicalize_url(capture.url)
-            earlier = self.latest.get(key)
-            # A server error (a site down on a later run) does not hide a page read before.
-            if capture.status < 500 or earlier is None or earlier.status >= 500:
-                self.latest[key] = capture
-            if capture.record_type == "response":
+        for capture in reversed(self.captures):
+            self.by_url.setdefault(canonicalize_url(capture.url), []).append(capture)
+            if capture.record_type == "response" and capture.digest not in self.payloads:
                 self.payloads[capture.digest] = capture
 
     def __len__(self) -> int:
-        return len(self.latest)
+        return len(self.by_url)
 
     @property
     def portals(self) -> set[str]:
@@ -88,11 +109,23 @@ class WarcArchive:
                                   if c.page == "article" and self.portal_of[c.filename] == portal))
 
     def response_for(self, request: Request) -> Response | None:
-        """The latest capture of ``request``'s URL (the record holding its bytes in
-        ``request.meta[PROVENANCE]``), or None when there is none."""
-        capture = self.latest.get(canonicalize_url(request.url))
-        if capture is None:
+        """The newest good capture of ``request``'s URL, else its newest that is no server
+        error, else its newest (the record holding its bytes in ``request.meta[PROVENANCE]``);
+        None when there is none."""
+        captures = self.by_url.get(canonicalize_url(request.url))
+        if not captures:
             return None
+        if len(captures) > 1:  # only a choice needs a look at the bodies
+            for capture in captures:
+                if 200 <= capture.status < 300:
+                    response = self._response(request, capture)
+                    if response is not None and not _is_block_page(response):
+                        return response
+        answer = next((c for c in captures if c.status < 500), captures[0])
+        return self._response(request, answer)
+
+    def _response(self, request: Request, capture: Capture) -> Response | None:
+        """``capture`` as a response to ``request``; None when its payload is nowhere."""
         holder = capture if capture.record_type == "response" else self.payloads.get(capture.digest)
         if holder is None:
             logger.error("replay: revisit of %s refers to a payload no given WARC holds", capture.url)
