@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,3 +39,29 @@ def crawlall(workdir: Path, *args: str, env: dict | None = None, replay: str | N
     text = out.read_text(encoding="utf-8")
     items = [json.loads(line) for line in text.splitlines()]
     return CrawlResult(items, text, json.loads(stats.read_text(encoding="utf-8")), done.stdout + done.stderr)
+
+
+def recorded_urls(state_dir: Path) -> list[str]:
+    """Article URLs the crawl state holds, read as a user would, with sqlite3."""
+    db = state_dir / "crawl.sqlite3"
+    try:
+        with contextlib.closing(sqlite3.connect(db)) as connection:
+            return [url for (url,) in connection.execute("SELECT url FROM articles")]
+    except sqlite3.Error:  # not created yet
+        return []
+
+
+def proxy_env(proxy) -> dict[str, str]:
+    """The environment of a crawl that fetches through the loopback ``proxy``."""
+    return {**os.environ, "http_proxy": proxy.url, "no_proxy": "", "NO_PROXY": ""}
+
+
+def kill_once_recorded(command: list[str], env: dict[str, str], state_dir: Path, at_least: int = 2) -> None:
+    """Start ``command`` and SIGKILL it as soon as its state holds ``at_least`` articles
+    (or after 60 s), so the kill lands between items of a running crawl."""
+    crawl = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(recorded_urls(state_dir)) < at_least:
+        time.sleep(0.01)
+    crawl.send_signal(signal.SIGKILL)
+    crawl.wait()

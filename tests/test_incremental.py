@@ -14,7 +14,7 @@ import pytest
 
 from govnews.feeds import DurableFileFeedStorage
 from tests.archives import FIXTURES
-from tests.crawling import ROOT, SCRAPY, crawlall
+from tests.crawling import ROOT, SCRAPY, crawlall, kill_once_recorded, proxy_env, recorded_urls
 from tests.loopback import ArchiveProxy
 from tests.test_crawl import PORTALS, article_urls
 
@@ -169,16 +169,6 @@ def test_crawlall_gives_each_portal_its_own_job_folder(tmp_path):
     assert len(result.items) == len(article_urls("whrx")) + len(article_urls("gjdb"))
 
 
-def recorded_urls(state_dir):
-    """Article URLs the crawl state holds, read as a user would, with sqlite3."""
-    db = state_dir / "crawl.sqlite3"
-    try:
-        with contextlib.closing(sqlite3.connect(db)) as connection:
-            return [url for (url,) in connection.execute("SELECT url FROM articles")]
-    except sqlite3.Error:  # not created yet
-        return []
-
-
 def test_scrapy_crawl_killed_midway_loses_no_item_the_state_recorded(tmp_path):
     """Plain ``scrapy crawl -o``: Scrapy's own feed file must hold every recorded item."""
     outputs = [tmp_path / "run1.jsonl", tmp_path / "run2.jsonl"]
@@ -189,14 +179,8 @@ def test_scrapy_crawl_killed_midway_loses_no_item_the_state_recorded(tmp_path):
                     "-s", f"JOBDIR={tmp_path / 'job'}", "-s", f"STATE_DIR={state}",
                     "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0.4",
                     "-s", f"STATS_FILE={tmp_path / 'stats.json'}"]
-        env = {**os.environ, "http_proxy": proxy.url, "no_proxy": "", "NO_PROXY": ""}
-        crawl = subprocess.Popen(command(outputs[0]), cwd=ROOT, env=env,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(recorded_urls(state)) < 2:
-            time.sleep(0.01)
-        crawl.send_signal(signal.SIGKILL)
-        crawl.wait()
+        env = proxy_env(proxy)
+        kill_once_recorded(command(outputs[0]), env, state)
         recorded = recorded_urls(state)
         done = subprocess.run(command(outputs[1]), cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr[-2000:]

@@ -2,11 +2,8 @@
 
 import gzip
 import json
-import os
 import shutil
-import signal
 import subprocess
-import time
 from collections import Counter
 
 import pytest
@@ -17,10 +14,9 @@ from govnews.items import RUN_FIELDS
 from govnews.record.middleware import payload_digest
 from govnews.replay import ReplayArchive
 from tests.archives import FIXTURES, fetched_entries, manifest
-from tests.crawling import ROOT, SCRAPY, crawlall
+from tests.crawling import ROOT, SCRAPY, crawlall, kill_once_recorded, proxy_env, recorded_urls
 from tests.loopback import ArchiveProxy
 from tests.test_crawl import article_urls
-from tests.test_incremental import recorded_urls
 from tests.warcs import read, read_all, warcio_check
 
 PORTALS = ["cqmjsw", "gjdb", "lzbs_mirror", "scsqw", "whrx"]
@@ -138,21 +134,11 @@ def live_crawl_command(tmp_path, folder, *extra):
             "-s", f"STATS_FILE={tmp_path / 'stats.json'}", *extra]
 
 
-def proxy_env(proxy):
-    return {**os.environ, "http_proxy": proxy.url, "no_proxy": "", "NO_PROXY": ""}
-
-
 @pytest.mark.slow
 def test_a_crawl_killed_while_recording_leaves_a_whole_file_holding_every_recorded_article(tmp_path):
     folder, state = tmp_path / "warc", tmp_path / "state"
     with ArchiveProxy(FIXTURES / "whrx") as proxy:
-        crawl = subprocess.Popen(live_crawl_command(tmp_path, folder, "-s", "DOWNLOAD_DELAY=0.4"), cwd=ROOT,
-                                 env=proxy_env(proxy), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(recorded_urls(state)) < 2:
-            time.sleep(0.01)
-        crawl.send_signal(signal.SIGKILL)
-        crawl.wait()
+        kill_once_recorded(live_crawl_command(tmp_path, folder, "-s", "DOWNLOAD_DELAY=0.4"), proxy_env(proxy), state)
     recorded = recorded_urls(state)
     assert 2 <= len(recorded) < len(article_urls("whrx"))
     (warc,) = folder.glob("whrx-*.warc.gz")
