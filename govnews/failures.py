@@ -8,7 +8,15 @@ each, so every one is a failed page with a reason a user can read in the stats. 
 
 from __future__ import annotations
 
-from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
@@ -23,9 +31,21 @@ _IGNORED = {
 }
 
 
+#: Scrapy's download errors (scrapy.exceptions, 2.13+) → reason.
+_NETWORK = (
+    (DownloadTimeoutError, "timeout"),
+    (TwistedTimeoutError, "timeout"),
+    (CannotResolveHostError, "dns"),
+    (DownloadConnectionRefusedError, "connection_refused"),
+    (ResponseDataLossError, "data_loss"),  # fewer body bytes than Content-Length promised
+    (DownloadFailedError, "connection_lost"),  # closed or reset before a whole answer came
+)
+
+
 def reason_of(failure: Failure) -> str:
     """``blocked:<kind>``, ``http_<status>``, ``redirect_limit``, ``offsite``, ``robots``,
-    ``size_cap`` (a body over DOWNLOAD_MAXSIZE), ``timeout``, else the exception's name."""
+    ``size_cap`` (a body over DOWNLOAD_MAXSIZE), ``timeout``, ``dns``,
+    ``connection_refused``, ``data_loss``, ``connection_lost``, else the exception's name."""
     if failure.check(BlockedPage):  # BlockedPage and HttpError are IgnoreRequests: first
         return f"blocked:{failure.value.kind}"
     if failure.check(HttpError):
@@ -35,6 +55,4 @@ def reason_of(failure: Failure) -> str:
         return next((reason for start, reason in _IGNORED.items() if message.startswith(start)), "ignored")
     if failure.check(DownloadCancelledError):
         return "size_cap"
-    if failure.check(DownloadTimeoutError, TwistedTimeoutError):
-        return "timeout"
-    return failure.type.__name__
+    return next((reason for error, reason in _NETWORK if failure.check(error)), failure.type.__name__)

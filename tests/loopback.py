@@ -3,12 +3,18 @@
 Scrapy is pointed at it with ``http_proxy``; it then sends absolute URLs
 (``GET http://www.whrx.net/a/… HTTP/1.1``) over a real TCP connection, exactly as it
 would to a site, and the proxy answers from the saved pages. Nothing leaves the machine.
+A manifest entry with ``"network"`` fails at the TCP level instead of answering:
+``reset`` (connection closed with RST before any byte), ``hang`` (no answer for
+``seconds``), ``truncate`` (headers promise more body than is sent, then the connection closes).
 """
 
 from __future__ import annotations
 
 import json
+import socket
+import struct
 import threading
+import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -38,6 +44,9 @@ class ArchiveProxy:
                     self.end_headers()
                     return
                 entry = proxy.entries().get(self.path)
+                if entry and entry.get("network"):
+                    self.fail_network(entry)
+                    return
                 body = (proxy.archive / entry["file"]).read_bytes() if entry and entry.get("file") else b""
                 self.send_response(entry.get("status", 200) if entry else 404)
                 for name, value in (entry or {}).get("headers", {}).items():
@@ -45,6 +54,21 @@ class ArchiveProxy:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def fail_network(self, entry: dict) -> None:
+                if entry["network"] == "hang":
+                    time.sleep(entry.get("seconds", 5))
+                elif entry["network"] == "truncate":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html; charset=utf-8")
+                    self.send_header("Content-Length", "100000")
+                    self.end_headers()
+                    self.wfile.write("<html><head><title>半截".encode())
+                    self.wfile.flush()
+                else:  # reset: SO_LINGER 0 makes close() send RST
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.close_connection = True
+                self.connection.close()
 
             def log_message(self, *args) -> None:
                 pass

@@ -2,8 +2,11 @@
 page (logged with portal and URL, counted, in the failures table), and once the site
 recovers every article comes exactly once, with no new article needed to trigger it."""
 
+import socket
+
 import pytest
 
+from tests.crawling import crawlall
 from tests.loopback import ArchiveProxy, crawl_through
 from tests.test_crawl import article_urls
 from tests.test_failures import BASE, LIST_TWO, ON_PAGE_TWO, answer, archive, failures, repair  # noqa: F401
@@ -42,23 +45,33 @@ def robots_forbid(archive):
            headers={"Content-Type": "text/plain"})
 
 
+def network(**failure):
+    return lambda archive: answer(archive, ON_PAGE_TWO, **failure)
+
+
+#: case: (how the page breaks, its reason, how often the page is requested while broken)
 ARTICLE_CASES = {
-    "20 redirects": (lambda a: redirect_chain(a, 25), "redirect_limit"),
-    "redirect to another host": (redirect_offsite, "offsite"),
-    "body over the size cap": (oversized, "size_cap"),
-    "robots.txt forbids it": (robots_forbid, "robots"),
+    "20 redirects": (lambda a: redirect_chain(a, 25), "redirect_limit", 1),
+    "redirect to another host": (redirect_offsite, "offsite", 1),
+    "body over the size cap": (oversized, "size_cap", 1),
+    "robots.txt forbids it": (robots_forbid, "robots", 0),
+    # RETRY_TIMES=1: the first try and one retry.
+    "connection reset": (network(network="reset"), "connection_lost", 2),
+    "no answer past the timeout": (network(network="hang", seconds=3), "timeout", 2),
+    "body cut short": (network(network="truncate"), "data_loss", 2),
 }
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", list(ARTICLE_CASES))
-def test_an_article_page_that_a_middleware_ignores_is_a_failure_fetched_again(tmp_path, archive, case):
-    breaks, reason = ARTICLE_CASES[case]
+def test_an_article_page_that_does_not_answer_is_a_failure_fetched_again(tmp_path, archive, case):
+    breaks, reason, tries = ARTICLE_CASES[case]
     breaks(archive)
-    options = ("-s", "DOWNLOAD_MAXSIZE=100000")
+    options = ("-s", "DOWNLOAD_MAXSIZE=100000", "-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMES=1")
     with ArchiveProxy(archive) as proxy:
         first = crawl_through(proxy, tmp_path, *options)
         assert sorted(i["url"] for i in first.items) == sorted(set(article_urls("whrx")) - {ON_PAGE_TWO})
+        assert proxy.requests[ON_PAGE_TWO] == tries
         assert first.stats["whrx"][f"failed/{reason}"] == 1 and "failed=1 blocked=0" in first.output
         assert f"whrx: article {ON_PAGE_TWO} failed ({reason}" in first.output
         assert [f[:2] for f in failures(tmp_path)] == [(ON_PAGE_TWO, reason)]
@@ -125,3 +138,17 @@ def test_a_split_article_whose_later_page_answers_412_is_emitted_again_whole_onc
         whole = second.items[0]
         assert "pages_missing" not in whole["flags"] and len(whole["body"]) > len(cut["body"])
         assert failures(tmp_path) == [] and crawl_through(proxy, tmp_path).items == []
+
+
+@pytest.mark.slow
+def test_a_site_that_refuses_connections_leaves_its_start_page_failed_until_it_answers(tmp_path, archive):
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    down = crawlall(tmp_path, "-a", "portals=whrx", "-s", "RETRY_TIMES=0", replay=None,
+                    env={"http_proxy": f"http://127.0.0.1:{closed}", "no_proxy": "", "NO_PROXY": ""})
+    assert down.items == [] and down.stats["whrx"]["failed/connection_refused"] == 1
+    assert [f[:2] for f in failures(tmp_path)] == [(BASE.rstrip("/"), "connection_refused")]
+    with ArchiveProxy(archive) as proxy:
+        back = crawl_through(proxy, tmp_path)
+        assert sorted(i["url"] for i in back.items) == sorted(article_urls("whrx")) and failures(tmp_path) == []
