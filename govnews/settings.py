@@ -11,7 +11,7 @@ COMMANDS_MODULE = "govnews.commands"
 # environment or with -s); the User-Agent naming it is built when each crawler starts
 # (govnews.useragent), unless USER_AGENT is set, which is then sent as it is.
 GOVNEWS_CONTACT_URL = "https://github.com/govnews/govnews"
-ADDONS = {"govnews.useragent.ContactUserAgent": 0}
+ADDONS = {"govnews.useragent.ContactUserAgent": 0, "govnews.feeds.DefaultFeed": 0}
 
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True
@@ -121,10 +121,14 @@ STATS_LOG_COUNTS = True
 # instead of holding the stop up to DOWNLOAD_TIMEOUT and retries (govnews.shutdown).
 STOP_GRACE_SECONDS = 3
 EXTENSIONS = {"govnews.statsfile.StatsFile": 500, "govnews.itemerrors.ItemErrorStats": 500,
-              "govnews.shutdown.PromptStop": 500, "govnews.offsite.OffsiteFailures": 500}
+              "govnews.shutdown.PromptStop": 500, "govnews.offsite.OffsiteFailures": 500,
+              # After Scrapy's FeedExporter (0): items on disk are sent as item_written.
+              "govnews.feeds.FeedWrites": 500, "govnews.signalerrors.SignalErrorStats": 500}
 
 FEEDS = {}
-# Local feed files flushed per item: a killed crawl keeps every item the state recorded.
+# A crawl given no feed writes to <DEFAULT_FEED_DIR>/<portal or crawlall>-<UTC time>.jsonl.
+DEFAULT_FEED_DIR = "output"
+# Local feed files synced per item: the state records only what is on disk (govnews.feeds).
 FEED_STORAGES = {"": "govnews.feeds.DurableFileFeedStorage", "file": "govnews.feeds.DurableFileFeedStorage"}
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = article_fields  # every Article field but the internal hand-over

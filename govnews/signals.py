@@ -4,6 +4,10 @@
 govnews.failures, a block page, a redirect loop, a link too long or off the portal, a list
 with no article links, an article page that came out empty). The crawl state remembers
 it until it answers (see govnews.incremental).
+
+``item_written(item, spider)``: every feed that took the item has it on disk (flushed and
+fsynced; govnews.feeds.FeedWrites). The dedupe stage records the article on it: the state
+never holds an article no feed holds. Sent once per item, however many feeds.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 page_failed = object()
+item_written = object()
 
 
 def report_page_failed(crawler: Any, url: str, reason: str, why: str) -> None:

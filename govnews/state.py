@@ -141,7 +141,12 @@ class StateStore:
                 self.connection.execute("ROLLBACK")
             raise
         if outer:
-            self.connection.execute("COMMIT")
+            try:
+                self.connection.execute("COMMIT")
+            except sqlite3.Error:  # disk full, read-only: nothing of it stays pending
+                if self.connection.in_transaction:
+                    self.connection.execute("ROLLBACK")
+                raise
 
     # --- articles ------------------------------------------------------------------------
 

@@ -17,17 +17,21 @@ correction).
 
 Order of writes, for crash safety ("nothing lost" beats "nothing duplicated"): the verdict
 is made in ``process_item``, but the state is written only once the item is out: on
-``item_scraped``, which Scrapy sends after the feed exporters (connected earlier) wrote it,
-or on ``item_dropped`` for a duplicate this stage dropped. A kill between the two leaves an
-item exported but unrecorded, so it is fetched again (a rare repeat), never recorded but
-lost. Until then the verdict waits in ``pending``, so two copies in flight at once are
-still caught.
+``govnews.signals.item_written``, sent once every feed has the item on disk
+(govnews.feeds), or on ``item_dropped`` for a duplicate this stage dropped (no feed needed).
+An item no feed wrote (a full disk, a feed that is not a local file) is never recorded, so
+it is fetched again. A kill between write and record leaves an item exported but
+unrecorded, so it is fetched again (a rare repeat), never recorded but lost. Until then the
+verdict waits in ``pending``, so two copies in flight at once are still caught. A state
+that cannot be written (disk full, read-only: any ``sqlite3.Error`` on a write) halts the
+crawl (govnews.halt, ``state_failed``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import sqlite3
 import struct
 from dataclasses import dataclass, replace
 from functools import cache
@@ -37,6 +41,8 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from govnews import signals as govnews_signals
+from govnews.halt import halt
 from govnews.items import Article
 from govnews.state import StateStore
 from pipelines.script import normalize_text
@@ -185,6 +191,7 @@ class DedupePipeline:
 
     def __init__(self, crawler: Crawler, store: StateStore) -> None:
         settings = crawler.settings
+        self.crawler = crawler
         self.stats = crawler.stats
         self.store = store
         self.index = NearDuplicateIndex(store, settings.getfloat("NEAR_DUPLICATE_THRESHOLD", DEFAULT_THRESHOLD))
@@ -194,7 +201,7 @@ class DedupePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
         pipeline = cls(crawler, StateStore.open_dir(crawler.settings.get("STATE_DIR") or "state"))
-        crawler.signals.connect(pipeline.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(pipeline.item_written, signal=govnews_signals.item_written)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
@@ -236,8 +243,8 @@ class DedupePipeline:
                 return Verdict(portal, digest, None, near, "near")
         return Verdict(portal, digest, signature, kind="updated" if recorded else "unique")
 
-    def item_scraped(self, item: Any, spider: Spider) -> None:
-        """The item is in the feed: now it is seen (and, if canonical, indexed)."""
+    def item_written(self, item: Any, spider: Spider) -> None:
+        """The item is on disk in every feed: now it is seen (and, if canonical, indexed)."""
         verdict = self.pending.pop(getattr(item, "url", None), None)
         if verdict is not None:
             self._record(item.url, verdict)
@@ -247,15 +254,24 @@ class DedupePipeline:
         An item a later stage dropped was never emitted and stays unseen."""
         verdict = self.pending.pop(getattr(item, "url", None), None)
         if verdict is not None and verdict.kind == "unchanged":
-            self.store.touch(item.url, verdict.complete)
+            self._write(lambda: self.store.touch(item.url, verdict.complete))
         elif verdict is not None and isinstance(exception, DuplicateItem):
             self._record(item.url, verdict)
 
     def _record(self, url: str, verdict: Verdict) -> None:
-        with self.store.transaction():
-            self.store.record(url, verdict.portal, verdict.content_hash, verdict.duplicate_of, verdict.complete)
-            if verdict.signature is not None:
-                self.index.insert(url, verdict.signature)
+        def record() -> None:
+            with self.store.transaction():
+                self.store.record(url, verdict.portal, verdict.content_hash, verdict.duplicate_of, verdict.complete)
+                if verdict.signature is not None:
+                    self.index.insert(url, verdict.signature)
+        self._write(record)
+
+    def _write(self, write: Any) -> None:
+        """Run one state write; when the state cannot take it, halt the crawl."""
+        try:
+            write()
+        except sqlite3.Error as exc:
+            halt(self.crawler, "state_failed", f"crawl state {self.store.path}: cannot write ({exc})")
 
     def spider_closed(self, spider: Spider) -> None:
         self.store.close()

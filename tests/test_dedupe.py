@@ -14,6 +14,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from govnews.incremental import IncrementalMiddleware
+from govnews.signals import item_written
 from govnews.items import Article
 from govnews.state import StateStore
 from govnews.urls import canonical_url
@@ -177,7 +178,7 @@ class Run:
                                                     exception=outcome, spider=None)
             else:
                 self.emitted.append(item)
-                self.crawler.signals.send_catch_log(signals.item_scraped, item=item, response=None, spider=None)
+                self.crawler.signals.send_catch_log(item_written, item=item, spider=None)
         return ["dropped" if isinstance(o, DropItem) else "emitted" for o in outcomes]
 
     def stats(self, kind: str) -> int:
@@ -237,12 +238,14 @@ def test_two_copies_in_flight_at_once_are_still_caught(run):
     assert outcomes == [first]
 
 
-def test_the_state_is_written_when_the_item_leaves_not_before(run):
+def test_the_state_is_written_when_a_feed_wrote_the_item_not_before(run):
     crawl = run()
     item = article("https://a.example/1.html", ORIGIN)
     crawl.pipeline.process_item(item)
     assert crawl.pipeline.store.first_seen(item.url) is None  # not exported yet: a kill here loses nothing
     crawl.crawler.signals.send_catch_log(signals.item_scraped, item=item, response=None, spider=None)
+    assert crawl.pipeline.store.first_seen(item.url) is None  # scraped is not written (a full disk)
+    crawl.crawler.signals.send_catch_log(item_written, item=item, spider=None)
     assert crawl.pipeline.store.first_seen(item.url) is not None
 
 

@@ -191,11 +191,16 @@ def test_scrapy_crawl_killed_midway_loses_no_item_the_state_recorded(tmp_path):
     assert sorted(first + second) == sorted(article_urls("whrx"))
 
 
-def test_durable_feed_storage_puts_each_write_on_disk_before_close(tmp_path):
+def test_durable_feed_storage_puts_an_item_on_disk_at_sync_and_can_take_it_back(tmp_path):
     path = tmp_path / "feeds" / "items.jsonl"
     storage = DurableFileFeedStorage(str(path), feed_options={"overwrite": True})
     file = storage.open(None)
     file.write(b'{"url": "https://a.cn/1.html"}\n')
+    assert file.sync() and path.read_bytes() == b'{"url": "https://a.cn/1.html"}\n'
+    file.write(b'{"url": "https://a.cn/2.html"}\n')
+    assert file.sync()
+    file.take_back()  # the item the last sync put on disk is gone (its record failed)...
     assert path.read_bytes() == b'{"url": "https://a.cn/1.html"}\n'
+    file.write(b'{"url": "https://a.cn/3.html"}\n')  # ...and the file goes on from there
     storage.store(file)
-    assert file.closed
+    assert file.closed and path.read_bytes() == b'{"url": "https://a.cn/1.html"}\n{"url": "https://a.cn/3.html"}\n'

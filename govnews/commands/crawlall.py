@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scrapy import signals
 from scrapy.commands import BaseRunSpiderCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from scrapy.settings import SETTINGS_PRIORITIES
 
 from govnews.commands import arguments
-from govnews.feeds import SharedFeed
+from govnews.feeds import SharedFeed, default_feed_path, log_default_feed
 from govnews.replay import ReplayError, sources_in
 from govnews.state import StateError, StateStore
 from portals import PortalError, available_portals, load_configured_portal
@@ -50,11 +49,11 @@ class Command(BaseRunSpiderCommand):
             state = StateStore.open_dir(self.settings.get("STATE_DIR") or "state")
         except (PortalError, StateError, ReplayError) as exc:
             raise UsageError(str(exc), print_help=False) from exc
-        feeds = [SharedFeed(uri, options, self.settings) for uri, options in self.feeds.items()]
-
-        def export(item, response, spider):
-            for feed in feeds:
-                feed.export_item(item)
+        default = None if self.feeds else default_feed_path(self.settings, "crawlall")
+        if default:
+            log_default_feed(default, "start")
+        feeds = [SharedFeed(uri, options, self.settings)
+                 for uri, options in (self.feeds or {default: {"format": "jsonlines"}}).items()]
 
         crawlers: list[tuple[str, Crawler]] = []
         jobdir = self.settings.get("JOBDIR")
@@ -66,18 +65,23 @@ class Command(BaseRunSpiderCommand):
                                      priority=SETTINGS_PRIORITIES["cmdline"] + 1)
             if len(portals) > 1:  # Scrapy's log_count/* count every crawler's lines
                 crawler.settings.set("STATS_LOG_COUNTS", False, priority=SETTINGS_PRIORITIES["cmdline"] + 1)
-            crawler.signals.connect(export, signal=signals.item_scraped)
+            for feed in feeds:
+                feed.attach(crawler)
             self.crawler_process.crawl(crawler, portal=portal, **opts.spargs)
             crawlers.append((portal.name, crawler))
         self.crawler_process.start()
         for feed in feeds:
             feed.close()
         state.close()
+        if default:
+            log_default_feed(default, "end")
 
         for name, crawler in crawlers:
             print(summary_line(name, crawler.stats.get_stats()))
-        unrecorded = any(crawler.stats.get_value("record/errors") for _, crawler in crawlers)
-        if self.crawler_process.bootstrap_failed or unrecorded:  # RECORD failing stops a crawl short
+        # RECORD failing, a feed or the state that cannot be written stop a crawl short.
+        stopped = any(crawler.stats.get_value("record/errors") or crawler.stats.get_value("halt/reason")
+                      or crawler.stats.get_value("signal_errors/count") for _, crawler in crawlers)
+        if self.crawler_process.bootstrap_failed or stopped:
             self.exitcode = 1
 
 
@@ -86,11 +90,11 @@ def summary_line(portal: str, stats: dict) -> str:
 
     ``failed``: list and article pages that could not be fetched or read (fetched again
     next run); ``blocked``: the block pages among them (govnews.blocks); ``errors``:
-    exceptions in the crawler's own code (spider or pipelines), saved pages missing from a
-    replay archive and WARC records that could not be written. All come from this portal's own stats:
+    exceptions in the crawler's own code (spider, pipelines or signal handlers), saved pages
+    missing from a replay archive and WARC records that could not be written. All come from this portal's own stats:
     Scrapy's log counts cover every crawler of the process."""
     errors = (stats.get("spider_exceptions/count", 0) + stats.get("item_errors/count", 0)
-              + stats.get("replay/miss", 0) + stats.get("record/errors", 0))
+              + stats.get("signal_errors/count", 0) + stats.get("replay/miss", 0) + stats.get("record/errors", 0))
     return (
         f"{portal}: pages={stats.get('downloader/response_count', 0)}"
         f" articles={stats.get('item_scraped_count', 0)}"
