@@ -133,7 +133,7 @@ def test_an_unreachable_live_start_page_is_one_line(tmp_path):
     done = genportal(tmp_path, "http://127.0.0.1:9/list/", "x", "-s", "RETRY_ENABLED=False")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.splitlines()[-1] == (
-        "scrapy: error: start page http://127.0.0.1:9/list/ could not be fetched (DownloadConnectionRefusedError)")
+        "scrapy: error: start page http://127.0.0.1:9/list/ could not be fetched (connection_refused)")
     assert not (tmp_path / "x.toml").exists()
 
 

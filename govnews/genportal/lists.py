@@ -29,7 +29,6 @@ class ListReading:
     next_url: str | None
     next_selector: str | None
     scripted_pager: bool  # the next page is written by script (TRS createPageHTML)
-    groups: dict[str, LinkGroup]
 
 
 def links_of(page: TextResponse, root: Any = None) -> list[tuple[Any, str]]:
@@ -67,11 +66,11 @@ def read_list(page: TextResponse) -> ListReading:
                     chosen.add(url)
                 best = (score, chosen, block)
     if best is None:
-        return ListReading(None, None, next_url, None, bool(scripted), groups)
+        return ListReading(None, None, next_url, None, bool(scripted))
     _, articles, block = best
     block_selector = stable_selector(block)
     return ListReading(articles, f"{block_selector} a" if block_selector else None, next_url,
-                       _next_selector(next_anchor), bool(scripted), groups)
+                       _next_selector(next_anchor), bool(scripted))
 
 
 def _path(url: str) -> str:

@@ -28,7 +28,7 @@ from govnews.extract import PageExtractor, make_crawler
 from govnews.genportal import fields
 from govnews.genportal.fetch import FETCH_SETTINGS, Fetched
 from govnews.genportal.lists import ListReading, links_of, read_list
-from govnews.genportal.shapes import generalised, list_path_regex, shape_of, url_pattern
+from govnews.genportal.shapes import LinkGroup, generalised, list_path_regex, shape_of, url_pattern
 from govnews.genportal.writer import write_files
 from govnews.items import RUN_FIELDS
 from pipelines.validate import InvalidArticle
@@ -128,7 +128,7 @@ def propose(name: str, start_url: str, pages: dict[str, Fetched]) -> Proposal:
     return proposal
 
 
-def _articles(reading: ListReading, pages: dict[str, Fetched]) -> Any:
+def _articles(reading: ListReading, pages: dict[str, Fetched]) -> LinkGroup:
     """The start page's article links, and those of its next page's same block."""
     articles = reading.articles
     following = pages.get(reading.next_url or "")
@@ -206,7 +206,8 @@ def _list_order(urls: list[str]) -> tuple[str, str]:
     return "unordered", "the list's article ids do not fall in page order: no incremental stop"
 
 
-def _url_keys(proposal: Proposal, start_url: str, reading: ListReading, hosts: list[str], articles: Any) -> None:
+def _url_keys(proposal: Proposal, start_url: str, reading: ListReading, hosts: list[str],
+              articles: LinkGroup) -> None:
     start_path = urlsplit(start_url).path
     next_path = urlsplit(reading.next_url).path if reading.next_url else None
     proposal.urls["list"] = Key([url_pattern(hosts, list_path_regex(start_path, next_path))],
