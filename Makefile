@@ -11,10 +11,10 @@ $(BIN)/.installed: requirements.txt
 	touch $@
 
 # `make crawl RECORD=output/warc` also writes the crawl as WARC files there.
-# Attachments go to output/files/full/<sha256>.<ext>.
+# Attachments go to output/files/full/<sha256>.<ext>, their text (PDF, DOCX) to attachments[].text.
 crawl: $(BIN)/.installed
 	rm -rf output/demo-state
-	$(BIN)/scrapy crawlall -s REPLAY=tests/fixtures -s STATE_DIR=output/demo-state -s FILES_STORE=output/files \
+	$(BIN)/scrapy crawlall -s REPLAY=tests/fixtures -s STATE_DIR=output/demo-state -s FILES_STORE=output/files -s ATTACHMENT_TEXT=True \
 		-O output/articles.jsonl:jsonlines \
 		$(if $(RECORD),-s RECORD=$(RECORD))
 

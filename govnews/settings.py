@@ -44,6 +44,9 @@ MEMUSAGE_CHECK_INTERVAL_SECONDS = 10.0
 MAX_LIST_PAGES = 300
 # An article body longer than this (characters) is cut there and flagged body_cut.
 MAX_BODY_CHARS = 200_000
+# With FILES_STORE: read the text of PDF and DOCX attachments into attachments[].text.
+ATTACHMENT_TEXT = False
+ATTACHMENT_TEXT_MAX_CHARS = 200_000
 
 # Answer every request from archives when REPLAY names them (comma-separated): a saved-pages
 # folder (or a folder of them, one per portal), a WARC file or a folder of WARC files.

@@ -6,6 +6,9 @@ each attachment is fetched like any request (robots.txt, retries, replay) and wr
 media cache fetches a URL once a run, whatever the number of articles that link it. The
 attachment gets ``size``, ``sha256`` and ``path`` (relative to ``FILES_STORE``); a file that
 cannot be fetched keeps them null and is counted (``attachments/failed``).
+With ``ATTACHMENT_TEXT = True`` each attachment also gets ``text``: a PDF's or DOCX's text
+(govnews.documenttext, at most ``ATTACHMENT_TEXT_MAX_CHARS``), null for other kinds and
+for a file that cannot be read (``attachments/text_failed``, a warning naming it).
 Unset, the stage is off and attachments keep their URL only.
 """
 
@@ -27,6 +30,7 @@ from scrapy.pipelines.files import FilesPipeline
 from scrapy.pipelines.media import MediaPipeline
 from scrapy.utils.defer import ensure_awaitable
 
+from govnews.documenttext import UnreadableDocument, document_text
 from pipelines.attachments import FILE_KINDS
 from spiders.base import PAGE_KIND
 
@@ -43,12 +47,17 @@ class AttachmentFilesPipeline(FilesPipeline):
         super().__init__(*args, **kwargs)
         #: Size of each downloaded URL's body, for item_completed (FileInfo has no size).
         self.sizes: dict[str, int] = {}
+        #: Text of each downloaded URL's document (ATTACHMENT_TEXT), for item_completed.
+        self.texts: dict[str, str | None] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "AttachmentFilesPipeline":
         if not crawler.settings.get("FILES_STORE"):
             raise NotConfigured  # no message: off is the default, not a problem to log
-        return super().from_crawler(crawler)
+        pipeline = super().from_crawler(crawler)
+        pipeline.text_chars = (crawler.settings.getint("ATTACHMENT_TEXT_MAX_CHARS")
+                               if crawler.settings.getbool("ATTACHMENT_TEXT") else 0)
+        return pipeline
 
     def get_media_requests(self, item: Any, info: MediaPipeline.SpiderInfo) -> list[Request]:
         # A file on another host (a 原文 link to the issuing office) belongs to the article too.
@@ -72,7 +81,21 @@ class AttachmentFilesPipeline(FilesPipeline):
         path = self.file_path(request, response=response, info=info, item=item)
         await ensure_awaitable(self.store.persist_file(path, BytesIO(response.body), info))
         self.sizes[request.url] = len(response.body)
+        if self.text_chars:
+            kind = next((a["kind"] for a in ItemAdapter(item).get("attachments") or [] if a["url"] == request.url), "")
+            self.texts[request.url] = self.read_text(request.url, kind, response.body)
         return hashlib.sha256(response.body).hexdigest()
+
+    def read_text(self, url: str, kind: str, body: bytes) -> str | None:
+        try:
+            text = document_text(kind, body, self.text_chars)
+        except UnreadableDocument as exc:
+            self.crawler.stats.inc_value("attachments/text_failed")
+            logger.warning("attachment %s: no text read (%s)", url, exc)
+            return None
+        if text is not None:
+            self.crawler.stats.inc_value("attachments/text")
+        return text
 
     def item_completed(self, results: list[tuple[bool, Any]], item: Any, info: MediaPipeline.SpiderInfo) -> Any:
         attachments = ItemAdapter(item).get("attachments") or []
@@ -80,9 +103,13 @@ class AttachmentFilesPipeline(FilesPipeline):
             if ok:
                 attachment.update(path=result["path"], sha256=result["checksum"],
                                   size=self.sizes.get(result["url"]))
+                if self.text_chars:
+                    attachment["text"] = self.texts.get(result["url"])
                 self.crawler.stats.inc_value("attachments/downloaded")
             else:
                 self.crawler.stats.inc_value("attachments/failed")
+                if self.text_chars:
+                    attachment["text"] = None
                 logger.warning("attachment %s of %s not downloaded: %s", attachment["url"],
                                ItemAdapter(item).get("url"), getattr(result, "value", result))
         return item

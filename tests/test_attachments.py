@@ -5,12 +5,14 @@ server and stored once by content hash."""
 import hashlib
 import json
 
+import jsonschema
 import pytest
 
 from pipelines.attachments import find_attachments, kind_of
 from tests.crawling import crawlall
 from tests.documents import docx_bytes, pdf_bytes
 from tests.loopback import ArchiveProxy
+from tests.test_crawl import SCHEMA
 
 BASE = "http://www.example.gov.cn/xxgk/2024/0305/1.html"
 
@@ -139,3 +141,23 @@ def test_without_files_store_attachments_keep_their_url_only(tmp_path, site):
     result = crawlall(tmp_path, "-a", "portals=attach", "-s", f"PORTALS_DIR={portals}", replay=str(archive))
     assert all(item["attachments"] and item["attachments"][0]["path"] is None for item in result.items)
     assert not any(key.startswith("file_") for key in result.stats["attach"])
+
+
+def test_with_attachment_text_each_pdf_and_docx_gives_its_text(tmp_path, site):
+    archive, portals, _ = site
+    manifest = json.loads((archive / "manifest.json").read_text(encoding="utf-8"))
+    [copy] = [r["file"] for r in manifest["responses"] if r["url"].endswith("/mirror/plan-copy.pdf")]
+    (archive / copy).write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog")  # damaged: cut off
+    with ArchiveProxy(archive) as proxy:
+        result = crawlall(tmp_path, "-a", "portals=attach", "-s", f"PORTALS_DIR={portals}",
+                          "-s", f"FILES_STORE={tmp_path / 'files'}", "-s", "ATTACHMENT_TEXT=True",
+                          "-s", "AUTOTHROTTLE_ENABLED=False", replay=None,
+                          env={"http_proxy": proxy.url, "no_proxy": "", "NO_PROXY": ""})
+    texts = {item["url"].rsplit("/", 1)[1]: item["attachments"][0]["text"] for item in result.items}
+    assert texts == {"1.html": "Implementation plan 2024", "2.html": "Implementation plan 2024",
+                     "3.html": None, "4.html": "报名表", "5.html": None}
+    stats = result.stats["attach"]
+    assert (stats["attachments/text"], stats["attachments/text_failed"]) == (2, 1)
+    assert f"attachment {HOST}/mirror/plan-copy.pdf: no text read (" in result.output
+    for item in result.items:
+        jsonschema.validate(item, SCHEMA)
