@@ -15,8 +15,10 @@ state fails to record an item just written, the item is cut back out of the feed
 (truncated to where it began), and so is every item still in flight as the halted crawl
 closes: the next run emits each once, not twice.
 
-A feed that is not a local file written as items come (S3, FTP, a ``postprocessing`` one)
-never makes an item written: nothing is recorded, nothing lost, every run fetches all.
+A feed that is not a local file written as items come (stdout, S3, FTP, a ``postprocessing``
+one) never makes an item written: nothing is recorded, nothing lost, every run fetches and
+emits all again; a crawl whose feeds are all such says so at start (a WARNING,
+``feeds/unrecorded``).
 
 A crawl with no feed (no -o/-O, ``FEEDS`` empty) writes to a default one,
 ``<DEFAULT_FEED_DIR>/<portal>-<UTC time>.jsonl`` (:class:`DefaultFeed`, an add-on;
@@ -39,6 +41,7 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlparse
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
@@ -134,9 +137,19 @@ class FeedWrites:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FeedWrites:
         extension = cls(crawler)
-        # Extensions connect after FeedExporter (EXTENSIONS_BASE, order 0): it has written.
+        # Extensions connect after FeedExporter (EXTENSIONS_BASE, order 0): it has written,
+        # and on spider_opened it has opened its feeds.
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         return extension
+
+    def spider_opened(self, spider: Spider) -> None:
+        feeds = self.crawler.settings.getdict("FEEDS")
+        if feeds and not any(recorded(uri, options, self.crawler.settings) for uri, options in feeds.items()):
+            self.crawler.stats.set_value("feeds/unrecorded", len(feeds))
+            logger.warning("no feed of this crawl is a local file written as items come (%s): no article "
+                           "is recorded in the state, so every run fetches and emits them all again",
+                           ", ".join(feeds))
 
     def add(self, file: DurableFile) -> None:
         self.files.append(file)
@@ -158,6 +171,14 @@ class FeedWrites:
         if halted(self.crawler):  # the state could not record it: out of the feeds again
             for file in written:
                 file.take_back()
+
+
+def recorded(uri: str, options: dict[str, Any], settings: BaseSettings) -> bool:
+    """Whether items written to feed ``uri`` are recorded: a local file, no postprocessing.
+    The storage is chosen as Scrapy's FeedExporter chooses it (by scheme, else ``file``)."""
+    storages = settings.getwithbase("FEED_STORAGES")
+    storage = storages.get(urlparse(uri).scheme, storages["file"])
+    return issubclass(load_object(storage), DurableFileFeedStorage) and not (options or {}).get("postprocessing")
 
 
 def _feed_writes(crawler: Crawler) -> FeedWrites:

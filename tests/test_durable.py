@@ -100,6 +100,18 @@ def test_a_crawl_without_a_feed_writes_the_default_one_and_names_it(tmp_path, co
     assert f"no -o/-O given: articles were written to {feed}" in done.stderr
 
 
+
+def test_a_crawl_whose_only_feed_is_stdout_records_nothing_and_says_so(tmp_path):
+    with full_site() as site:
+        piped = run(tmp_path, site, "crawl", "party_cms", "-a", "portal=full", "-o", "-:jsonlines")
+        to_file = run(tmp_path, site, "crawl", "party_cms", "-a", "portal=full", "-o", f"{tmp_path / 'a.jsonl'}:jsonlines")
+    assert piped.returncode == 0 and to_file.returncode == 0, piped.stderr[-3000:]
+    assert sorted(json.loads(line)["url"] for line in piped.stdout.splitlines()) == sorted(ARTICLES)
+    assert "no feed of this crawl is a local file written as items come (stdout:)" in piped.stderr
+    # Nothing was recorded, so the next run emits every article again, into its file.
+    assert sorted(feed_urls(tmp_path / "a.jsonl")) == sorted(ARTICLES) == sorted(recorded_urls(tmp_path / "state"))
+    assert "no feed of this crawl" not in to_file.stderr
+
 def test_a_state_on_a_full_disk_stops_the_crawl_and_the_next_run_loses_nothing(tmp_path):
     feeds = [tmp_path / "run1.jsonl", tmp_path / "run2.jsonl"]
     with full_site() as site, tmpfs(tmp_path / "disk", "2m") as disk:
