@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin
+from weakref import WeakKeyDictionary
 
+from lxml import etree
 from parsel import Selector
 
 from govnews.labels import CRUMB_LABELS, FOOTER_LABELS
@@ -50,6 +53,8 @@ _CRUMB_CLASS = re.compile(r"crumb|bread|position|location|place|weizhi|dqwz|mian
 _CHROME_TOKEN = re.compile(
     r"^(logo|nav|navbar|menu|header|head|banner|footer|foot|top|topbar|side|sidebar)([-_]|$)"
     r"|^.*[-_](logo|banner|sitename|navbar|sidebar)([-_]|$)", re.I)  # not article-header
+#: Class/id tokens of blocks beside the article: readers' comments, related or recommended
+#: stories (which can outweigh a short article).
 _BESIDE_TOKEN = re.compile(
     r"^(comments?|cmt|pinglun|reply|replies|related|relate|xiangguan|xg|xgwz|xgxw|xglb|xglist|recommend|tuijian|"
     r"hot|hotnews|remen|paihang|rank|ranking)([-_]|$)", re.I)
@@ -91,27 +96,6 @@ def text_of(node: Any, sep: str = " ", unseen: frozenset[str] = frozenset()) -> 
     return _SPACES.sub(" ", sep.join(_visible_texts(root, _UNSEEN_TAGS | unseen))).strip()
 
 
-def _joined_texts(root: Any) -> dict[Any, str]:
-    """``text_of(element, "")`` before whitespace is collapsed, for ``root`` and every
-    element under it, each built from its children's: one pass, where calling
-    :func:`text_of` on each element reads every subtree again (quadratic in the depth)."""
-    joined: dict[Any, str] = {}
-
-    def visit(element: Any) -> str:
-        parts = [element.text or ""]
-        for child in element:
-            if isinstance(child.tag, str):
-                inner = visit(child)
-                if child.tag not in _UNSEEN_TAGS and not is_hidden(child):
-                    parts.append(inner)
-            parts.append(child.tail or "")
-        joined[element] = "".join(parts)
-        return joined[element]
-
-    visit(root)
-    return joined
-
-
 def _visible_texts(element: Any, unseen: frozenset[str]) -> list[str]:
     """``element``'s text nodes in reading order, less those of unseen elements."""
     texts = [element.text or ""]
@@ -132,7 +116,103 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 def is_hidden(element: Any) -> bool:
     """Whether ``element`` is hidden by its own style attribute (``display:none``)."""
-    return _HIDDEN_STYLE.search(element.get("style") or "") is not None
+    style = element.get("style")
+    return style is not None and _HIDDEN_STYLE.search(style) is not None
+
+
+class PageIndex:
+    """What several finders read of one page, found once: the ``<body>`` walk with each
+    element's exclusion, each element's own prose, the characters a reader sees in it, and
+    the head metas. Every finder used to walk the whole page and re-read each element's
+    text on its own; on real pages those walks cost many times the parse. Built on first
+    use by :func:`index_of`; the tree must not change while it is in use."""
+
+    def __init__(self, page: Selector) -> None:
+        self.page = page
+        found = page.xpath("//body")
+        self.body = found[0].root if found else None
+        self._token_memo: dict[re.Pattern[str], dict[Any, bool]] = {}
+
+    @cached_property
+    def walk(self) -> list[tuple[Any, bool]]:
+        """:func:`_walk` of ``<body>``: every node, each with whether it is excluded."""
+        return list(_walk(self.body)) if self.body is not None else []
+
+    @cached_property
+    def prose(self) -> dict[Any, str]:
+        """:func:`own_prose` of every element under ``<body>``."""
+        return self._texts[0]
+
+    @cached_property
+    def seen_chars(self) -> dict[Any, int]:
+        """Characters, whitespace aside, of :func:`text_of` every element under ``<body>``."""
+        return self._texts[1]
+
+    @cached_property
+    def _texts(self) -> tuple[dict[Any, str], dict[Any, int]]:
+        """:attr:`prose` and :attr:`seen_chars`, each element's built from its children's
+        in one pass (a reversed document order visits children before their parent)."""
+        prose: dict[Any, str] = {}
+        chars: dict[Any, int] = {}
+        for element, _ in reversed(self.walk):
+            if not isinstance(element.tag, str):
+                continue
+            parts = [element.text or ""]
+            count = _nonspace(element.text)
+            for child in element:
+                tag = child.tag if isinstance(child.tag, str) else ""
+                if tag and tag not in _BLOCK_TAGS and tag not in _SKIP_TAGS:
+                    parts.append(prose[child])
+                if tag and tag not in _UNSEEN_TAGS and not is_hidden(child):
+                    count += chars[child]
+                parts.append(child.tail or "")
+                count += _nonspace(child.tail)
+            prose[element] = "".join(parts)
+            chars[element] = count
+        return prose, chars
+
+    def own_prose(self, element: Any) -> str:
+        found = self.prose.get(element)
+        return found if found is not None else own_prose(element)
+
+    @cached_property
+    def head_metas(self) -> dict[str, list[str]]:
+        """``content`` of the page's ``<meta>`` elements by their ``name`` and ``property``,
+        in page order."""
+        metas: dict[str, list[str]] = {}
+        for meta in self.page.xpath("//meta[@content]"):
+            attrib = meta.root.attrib
+            for key in {attrib.get("name"), attrib.get("property")} - {None}:
+                metas.setdefault(key, []).append(attrib["content"])
+        return metas
+
+    def has_token(self, element: Any, pattern: re.Pattern[str]) -> bool:
+        """:func:`_has_token`, each ancestor's answer kept for the elements under it."""
+        memo = self._token_memo.setdefault(pattern, {})
+        chain = []
+        node = element
+        while node is not None and node not in memo:
+            chain.append(node)
+            node = node.getparent()
+        above = memo[node] if node is not None else False
+        for node in reversed(chain):
+            above = memo[node] = above or _own_token(node, pattern)
+        return memo[element]
+
+
+_INDEXES: WeakKeyDictionary[Any, PageIndex] = WeakKeyDictionary()
+
+
+def index_of(page: Selector) -> PageIndex:
+    """The :class:`PageIndex` of ``page`` (a response or selector), built once per page."""
+    index = _INDEXES.get(page)
+    if index is None:
+        index = _INDEXES[page] = PageIndex(page)
+    return index
+
+
+def _nonspace(text: str | None) -> int:
+    return len("".join(text.split())) if text else 0
 
 
 def adopt_stray_content(page: Selector) -> int:
@@ -151,13 +231,15 @@ def adopt_stray_content(page: Selector) -> int:
             stray.extend(other if other.tag == "html" else [other])
     for node in stray:
         body_root.append(node)
+    _INDEXES.pop(page, None)  # an index read before would miss what moved
     return len(stray)
 
 
 def head_meta(page: Selector, *names: str) -> str | None:
     """The first non-empty ``<meta name|property=…>`` content among ``names``."""
+    metas = index_of(page).head_metas
     for name in names:
-        for value in page.xpath("//meta[@name=$n or @property=$n]/@content", n=name).getall():
+        for value in metas.get(name, ()):
             if value.strip():
                 return _SPACES.sub(" ", value).strip()
     return None
@@ -179,17 +261,17 @@ def find_body(page: Selector) -> Selector | None:
     related stories never do (a short page of a split article must not lose to them).
     Ties go to the deeper element, the tighter fit.
     """
-    body = page.xpath("//body")
-    if not body:
+    index = index_of(page)
+    if index.body is None:
         return None
     votes: dict[Any, float] = {}
-    for element, excluded in _walk(body[0].root):
+    for element, excluded in index.walk:
         if not isinstance(element.tag, str) or element.tag not in _BLOCK_TAGS or excluded:
             continue
-        own = own_prose(element)
+        own = index.prose[element]
         length = len(_SPACES.sub("", own))
         if (length < MIN_PARAGRAPH or is_meta_line(own) or own.rstrip().endswith("...")
-                or _in_chrome(element) or _beside_article(element)):
+                or index.has_token(element, _CHROME_TOKEN) or index.has_token(element, _BESIDE_TOKEN)):
             continue
         if element.tag != "p":
             votes[element] = votes.get(element, 0.0) + length
@@ -268,20 +350,21 @@ def find_meta(page: Selector, body: Selector | None) -> str:
     one per line, so the meta line's own container is used and not the whole page. The
     date stage tells a page-render clock from the publish date by the labels.
     """
-    root = page.xpath("//body")
-    if not root:
+    index = index_of(page)
+    if index.body is None:
         return ""
     body_root = body.root if body is not None else None
     lines: list[str] = []
-    for element, excluded in _walk(root[0].root):
+    for element, excluded in index.walk:
         if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS or excluded:
             continue
-        own = own_prose(element)
+        own = index.prose[element]
         labelled = is_meta_line(own)
         if not labelled and body_root is not None and element.tag not in _HEADING_RANK \
                 and len(_SPACES.sub("", own)) >= MIN_PARAGRAPH and _PROSE.search(own) and _within(element, body_root):
             break  # the first sentence of the article (a headline with a ；in it is none): no meta line below it
-        text = text_of(element) if labelled else widget_date(element)
+        # A widget date is 20 characters at most: most elements are not read for one.
+        text = text_of(element) if labelled else widget_date(element) if index.seen_chars[element] <= 20 else None
         if text and len(text) <= 200 and not any(text in line for line in lines):
             lines = [line for line in lines if line not in text]
             lines.append(text)
@@ -329,8 +412,8 @@ def find_title(page: Selector, body: Selector | None = None, crumb: str | None =
     crumb = (crumb if crumb is not None else find_breadcrumb(page) or "").replace(" ", "")
     body_root = body.root if body is not None else None
     candidates: list[tuple[tuple[bool, bool, int, int], str]] = []
-    root = page.xpath("//body")
-    for position, (element, excluded) in enumerate(_walk(root[0].root) if root else ()):
+    index = index_of(page)
+    for position, (element, excluded) in enumerate(index.walk):
         if body_root is not None and element is body_root:
             break
         if not isinstance(element.tag, str):
@@ -339,7 +422,7 @@ def find_title(page: Selector, body: Selector | None = None, crumb: str | None =
         names = f"{element.get('class', '')} {element.get('id', '')}"
         if not rank and _TITLE_CLASS.search(names) and not _TITLE_LIST_CLASS.search(names):
             rank = 2
-        if not rank and element.tag not in _BOLD_TAGS or excluded or _in_chrome(element):
+        if not rank and element.tag not in _BOLD_TAGS or excluded or index.has_token(element, _CHROME_TOKEN):
             continue
         text = _headline_text(element)
         if not rank and _stands_alone(element, text):
@@ -398,22 +481,26 @@ def find_subtitle(page: Selector, title: str | None, body: Selector | None) -> s
     Only headings (h2–h6) and subtitle-classed elements count, and the search ends at the
     first labelled meta element or at the body, so a meta line is never taken for one.
     """
-    root = page.xpath("//body")
-    if not root or not title:
+    index = index_of(page)
+    if index.body is None or not title:
         return None
     body_root = body.root if body is not None else None
     after_title = False
-    texts = _joined_texts(root[0].root)
-    for element in root[0].root.iter():
+    title_chars = _nonspace(title)
+    for element, _ in index.walk:
         if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
             continue
         if element is body_root:
             return None
-        text = _SPACES.sub(" ", texts[element]).strip()  # text_of(element, "")
         if not after_title:
-            after_title = text == title and element.tag not in ("title", "body")
+            # Only an element with as many characters can read as the title.
+            after_title = (index.seen_chars[element] == title_chars and element.tag not in ("title", "body")
+                           and text_of(element, "") == title)
             continue
-        if META_LABEL.search(own_prose(element)) or DATE_LEAD.match(text):
+        if META_LABEL.search(index.prose[element]):
+            return None
+        text = text_of(element, "")
+        if DATE_LEAD.match(text):
             return None
         names = f"{element.get('class', '')} {element.get('id', '')}"
         subtitle_like = element.tag in ("h2", "h3", "h4", "h5", "h6") or _SUBTITLE_CLASS.search(names)
@@ -422,33 +509,19 @@ def find_subtitle(page: Selector, title: str | None, body: Selector | None) -> s
     return None
 
 
-def _beside_article(element: Any) -> bool:
-    """Whether ``element`` sits in a block that holds prose other than the article's:
-    readers' comments, related or recommended stories (which can outweigh a short article)."""
-    return _has_token(element, _BESIDE_TOKEN)
-
-
-def _in_chrome(element: Any) -> bool:
-    return _has_token(element, _CHROME_TOKEN)
-
-
-def _has_token(element: Any, pattern: re.Pattern[str]) -> bool:
-    """Whether a class or id token of ``element`` or an ancestor matches ``pattern``."""
-    for node in (element, *element.iterancestors()):
-        tokens = f"{node.get('class', '')} {node.get('id', '')}".split()
-        if any(pattern.match(token) for token in tokens):
-            return True
-    return False
+def _own_token(node: Any, pattern: re.Pattern[str]) -> bool:
+    """Whether a class or id token of ``node`` itself matches ``pattern``."""
+    return any(pattern.match(token) for token in f"{node.get('class', '')} {node.get('id', '')}".split())
 
 
 def find_breadcrumb(page: Selector) -> str | None:
     """Text of the location bar (您的位置：首页 > …), found by its lead words or its class."""
-    root = page.xpath("//body")
-    if not root:
+    index = index_of(page)
+    if index.body is None:
         return None
-    elements = [e for e in root[0].root.iter() if isinstance(e.tag, str) and e.tag not in _SKIP_TAGS]
+    elements = [e for e, _ in index.walk if isinstance(e.tag, str) and e.tag not in _SKIP_TAGS]
     for element in elements:
-        if _CRUMB_LEAD.match(own_prose(element)):
+        if _CRUMB_LEAD.match(index.prose[element]):
             text = text_of(element, " ", _CRUMB_WIDGETS)
             if len(text) < 300:
                 return text
@@ -472,10 +545,11 @@ def find_footer_lines(page: Selector, body: Selector | None) -> list[str]:
     if body is None:
         return []
     lines: list[str] = []
-    for node in body.root.xpath(f"following::*[position() <= {FOOTER_SCAN}]"):
+    index = index_of(page)
+    for node in _FOLLOWING(body.root):
         if not isinstance(node.tag, str) or node.tag in _SKIP_TAGS or _excluded(node):
             continue
-        own = own_prose(node)
+        own = index.own_prose(node)
         if FOOTER_LABEL.match(own.lstrip()) or is_meta_line(own) and META_LABEL.search(own):
             text = text_of(node)
             if len(text) <= 60 and text not in lines:
@@ -484,6 +558,8 @@ def find_footer_lines(page: Selector, body: Selector | None) -> list[str]:
             return lines
     return lines
 
+
+_FOLLOWING = etree.XPath(f"following::*[position() <= {FOOTER_SCAN}]")
 
 #: The pager TRS WCM (the CMS of many government sites) writes by script:
 #: ``createPageHTML(5, 0, "index", "html")`` (page count, 0-based current page, file stem,
@@ -538,13 +614,11 @@ def find_next_article_page(page: Selector, page_url: str, stem: str, extension: 
 
 def find_tags(page: Selector) -> list[str]:
     """Texts of the links in a keyword row (关键词：<a>…</a> <a>…</a>)."""
-    root = page.xpath("//body")
-    if not root:
-        return []
-    for element in root[0].root.iter():
+    index = index_of(page)
+    for element, _ in index.walk:
         if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
             continue
-        if not _TAGS_LEAD.match(own_prose(element)):
+        if not _TAGS_LEAD.match(index.prose[element]):
             continue
         row = element
         for _ in range(2):  # the label may sit in its own <li>/<span> beside the links
