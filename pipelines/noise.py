@@ -302,6 +302,8 @@ def _dom_rule(node: Any) -> str | None:
         if line_rule(node.xpath("string()")) == "back_to_top":
             return "back_to_top"
     tokens = _tokens(node)
+    if not tokens:
+        return None
     for name, pattern in DOM_RULES.items():
         if any(pattern.search(token) for token in tokens) and (name != "video_card" or _is_video_card(node)):
             return name

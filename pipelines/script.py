@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -241,13 +242,13 @@ def strip_pinyin(text: str) -> str:
 
 def _script_counts(text: str) -> tuple[int, int, int]:
     """(Han characters, Traditional-only, Simplified-only) in ``text``."""
-    han = trad = simp = 0
-    for ch in _HAN_RE.findall(text):
-        han += 1
+    chars = _HAN_RE.findall(text)
+    trad = simp = 0
+    for ch, count in Counter(chars).items():  # each distinct character classed once
         cls = _char_class(ch)
-        trad += cls == _TRAD
-        simp += cls == _SIMP
-    return han, trad, simp
+        trad += count if cls == _TRAD else 0
+        simp += count if cls == _SIMP else 0
+    return len(chars), trad, simp
 
 
 def detect_script(text: str) -> str:

@@ -37,6 +37,10 @@ def _label_pattern(labels: Any) -> re.Pattern[str]:
 
 
 _LABEL = _label_pattern(DISCLOSURE_FIELD_OF)
+#: A key field's label anywhere in a page's text: without one the page has no block, and
+#: its text nodes need not be read one by one (most pages are news, not disclosure pages).
+_KEY_LABEL = re.compile("|".join(spaced(label) for label, name in DISCLOSURE_FIELD_OF.items()
+                                 if name in DISCLOSURE_KEY_FIELDS))
 #: Any label of the block, those filling no field too: their values are block text as well.
 _ANY_LABEL = _label_pattern([*DISCLOSURE_FIELD_OF, *DISCLOSURE_OTHER_LABELS])
 _BLANKS = re.compile(r"[\s\u3000]+")
@@ -46,7 +50,10 @@ _EDGES = " \t\n\u3000|｜:：;；"
 def find_block(response: TextResponse, body: Selector | None = None) -> SelectorList | None:
     """The page's disclosure metadata block — one element, or the field lines loose in the
     text (``body``) — or None when it has none."""
-    fields = _fields_by_element(response.selector.root)
+    root = response.selector.root
+    if _KEY_LABEL.search(root.xpath("string()")) is None:
+        return None
+    fields = _fields_by_element(root)
     groups = [(len(names), _depth(element), element) for element, names in fields.items()
               if len(names) >= MIN_FIELDS and names & DISCLOSURE_KEY_FIELDS]
     if not groups:

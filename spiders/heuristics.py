@@ -15,7 +15,6 @@ None; none raises on odd HTML. They return raw page text: the pipelines clean it
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin
@@ -136,7 +135,7 @@ class PageIndex:
     @cached_property
     def walk(self) -> list[tuple[Any, bool]]:
         """:func:`_walk` of ``<body>``: every node, each with whether it is excluded."""
-        return list(_walk(self.body)) if self.body is not None else []
+        return _walk(self.body) if self.body is not None else []
 
     @cached_property
     def prose(self) -> dict[Any, str]:
@@ -315,20 +314,21 @@ def _closed_above(element: Any) -> bool:
     return any(isinstance(a.tag, str) and (a.tag in _SKIP_TAGS or is_hidden(a)) for a in element.iterancestors())
 
 
-def _walk(root: Any) -> Iterator[tuple[Any, bool]]:
+def _walk(root: Any) -> list[tuple[Any, bool]]:
     """Every node under ``root`` (itself first) in document order, each with whether it is
-    :func:`_excluded`: found on the way down, once per element, instead of by a walk up
-    to the document's root from each (which costs the page's depth per element)."""
-    closed: set[Any] = set()  # elements whose descendants are all excluded
-    for node in root.iter():
-        if not isinstance(node.tag, str):
-            yield node, False
-            continue
-        inherited = _closed_above(node) if node is root else node.getparent() in closed
-        excluded = inherited or is_hidden(node)
-        if excluded or node.tag in _SKIP_TAGS:
-            closed.add(node)
-        yield node, excluded
+    :func:`_excluded`. The hidden elements and those that close their content (links,
+    scripts…) are found by lxml, and only their descendants are visited to mark them:
+    neither a walk up to the document's root from each element nor a check of each."""
+    if _closed_above(root):
+        return [(node, isinstance(node.tag, str)) for node in root.iter()]
+    hidden = [element for element in _STYLED(root) if is_hidden(element)]
+    excluded = set(hidden)
+    for closing in (*hidden, *root.iter(*_SKIP_TAGS)):
+        excluded.update(closing.iterdescendants())
+    return [(node, isinstance(node.tag, str) and node in excluded) for node in root.iter()]
+
+
+_STYLED = etree.XPath("descendant-or-self::*[@style]")
 
 
 def _depth(element: Any) -> int:
