@@ -44,7 +44,8 @@ class Article:
     # Spider-to-pipeline hand-over, never exported. Keys: body_html (outer HTML of the
     # body container), meta_text (the meta line(s)), breadcrumb_text, fetched_url (set by
     # the spiders), disclosure_html (the page's 政府信息公开 block, cut out of body_html),
-    # body_tree (that body as an lxml tree, taken by the noise stage; single pages only);
+    # body_tree (that body as an lxml tree, taken by the noise stage; single pages only),
+    # body_links (what pipelines.attachments reads of each link of the body, every page's);
     # footer_lines (作者/责任编辑 lines the noise stage moved out of the body).
     raw: dict[str, Any] = field(default_factory=dict, metadata={"export": False})
 

@@ -3,7 +3,8 @@
 A 政府信息公开 or bulletin page often *is* its attachment: the PDF, Word, WPS or OFD file of
 the document, or the 请点击查看原文 link to the original bulletin. The noise stage keeps such a
 link's text in the body (``附件：学习安排.docx``) or drops it after a stop line; either way the
-URL would be lost, so this stage reads every link of the body HTML the spider handed over and
+URL would be lost, so this stage reads every link of the body the spider handed over
+(``raw["body_links"]``, read off the spider's tree of the page: the body is parsed once) and
 lists the file links: ``{url, name, kind, size, sha256, path}``. ``size``, ``sha256`` and
 ``path`` stay null unless :mod:`pipelines.files` downloads them (``FILES_STORE`` set).
 Stat ``attachments/<kind>``.
@@ -16,7 +17,7 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
-from lxml import html as lxml_html
+from lxml import etree
 from scrapy.crawler import Crawler
 
 from govnews.items import Article
@@ -42,38 +43,52 @@ def kind_of(url: str, text: str = "") -> str | None:
     return None
 
 
-def find_attachments(body_html: str, base_url: str) -> list[dict[str, Any]]:
-    """The file and 原文 links of a body's HTML, once each, in page order."""
-    root = lxml_html.fragment_fromstring(body_html, create_parent="div")
+def body_links(root: Any) -> list[dict[str, str]]:
+    """What this stage reads of each link in a body's tree (``root``, the body in a
+    ``<div>``): its href, its text, its title and the last characters of text before it.
+    The spider reads them off the tree it has (``raw["body_links"]``), so the body's HTML
+    is not parsed again here; the noise stage takes that tree apart before this stage."""
+    return [{"href": link.get("href") or "", "text": _STRING(link), "title": link.get("title") or "",
+             "before": _text_before(link)} for link in root.iter("a")]
+
+
+def find_attachments(links: list[dict[str, str]], base_url: str) -> list[dict[str, Any]]:
+    """The file and 原文 links among a body's :func:`body_links`, once each, in page order."""
     found: dict[str, dict[str, Any]] = {}
-    for link in root.iter("a"):
-        href = (link.get("href") or "").strip()
+    for link in links:
+        href = link["href"].strip()
         if not href or href.lower().startswith(("javascript:", "mailto:", "#")):
             continue
         url = urljoin(base_url, href)
-        text = _SPACES.sub(" ", link.text_content()).strip()
-        kind = kind_of(url, text) or (ORIGINAL_KIND if _ORIGINAL.search(text + _text_before(link)) else None)
+        text = _SPACES.sub(" ", link["text"]).strip()
+        kind = kind_of(url, text) or (ORIGINAL_KIND if _ORIGINAL.search(text + link["before"]) else None)
         if kind and url not in found and urlsplit(url).scheme in ("http", "https"):
-            name = text or (link.get("title") or "").strip() or PurePosixPath(unquote(urlsplit(url).path)).name
+            name = text or link["title"].strip() or PurePosixPath(unquote(urlsplit(url).path)).name
             found[url] = {"url": url, "name": normalize_text(name) or None, "kind": kind,
                           "size": None, "sha256": None, "path": None}
     return list(found.values())
+
+
+_STRING = etree.XPath("string()")
 
 
 def _text_before(link: Any) -> str:
     """The last characters of text before ``link`` in its parent (``请点击查看原文：<br><a>…``):
     where a page labels a link whose own text is the document's title."""
     parent = link.getparent()
+    if parent is None:
+        return ""
     pieces = [parent.text or ""]
     for sibling in parent:
         if sibling is link:
             break
-        pieces.append(sibling.text_content() + (sibling.tail or ""))
+        # A comment's text is no reader's (and lxml reads no string() of a comment).
+        pieces.append((_STRING(sibling) if isinstance(sibling.tag, str) else "") + (sibling.tail or ""))
     return "".join(pieces).strip()[-12:]
 
 
 class AttachmentsPipeline:
-    """Fill ``attachments`` from the links of the body HTML."""
+    """Fill ``attachments`` from the links of the body."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
@@ -83,9 +98,9 @@ class AttachmentsPipeline:
         return cls(crawler)
 
     def process_item(self, item: Article, spider: Any = None) -> Article:
-        body_html = item.raw.get("body_html")
-        if body_html:
-            item.attachments = find_attachments(body_html, item.raw.get("fetched_url") or item.url)
+        links = item.raw.get("body_links")
+        if links:
+            item.attachments = find_attachments(links, item.raw.get("fetched_url") or item.url)
             for attachment in item.attachments:
                 self.stats.inc_value(f"attachments/{attachment['kind']}")
         return item

@@ -25,6 +25,7 @@ from govnews.failures import reason_of
 from govnews.items import Article
 from govnews.provenance import pages_of
 from govnews.urls import canonical_url
+from pipelines.attachments import body_links
 from portals import Portal, PortalError, load_configured_portal, load_portal
 from spiders import disclosure, heuristics
 from spiders.page import PageResponse, detached_body
@@ -156,6 +157,7 @@ class PortalSpider(scrapy.Spider):
             "title", heuristics.find_title(response, body, crumb or ""))  # "": none, not "look for one"
         meta = "\n".join(filter(None, (text_of(s, " ") for s in self.select(response, "meta"))))
         block = disclosure.find_block(response, body)
+        tree = detached_body(body, block or ())
         return Article(
             url=self.canonical_url(response.url),
             portal=self.portal.name,
@@ -174,7 +176,8 @@ class PortalSpider(scrapy.Spider):
                 "head_date": heuristics.find_head_date(response),
                 "body_html": disclosure.body_without(body, block),
                 "disclosure_html": "".join(block.getall()) if block is not None else None,
-                "body_tree": detached_body(body, block or ()),
+                "body_tree": tree,
+                "body_links": body_links(tree) if tree is not None else [],
                 "footer_lines": heuristics.find_footer_lines(response, body),
                 "fetched_url": response.url,
                 # A saved or served page cut short has no closing </html> (see validate).
@@ -228,6 +231,7 @@ class PortalSpider(scrapy.Spider):
             yield from self._article_cut_short(item, response.url, "no_article_text")
             return
         item.raw["body_html"] = (item.raw.get("body_html") or "") + body.get()
+        item.raw["body_links"] = [*item.raw.get("body_links", []), *body_links(body.root)]
         item.provenance.extend(pages_of(response))
         footer = heuristics.find_footer_lines(page, body)
         item.raw["footer_lines"] = list(dict.fromkeys([*item.raw.get("footer_lines", []), *footer]))

@@ -135,7 +135,12 @@ class PageIndex:
     @cached_property
     def walk(self) -> list[tuple[Any, bool]]:
         """:func:`_walk` of ``<body>``: every node, each with whether it is excluded."""
-        return _walk(self.body) if self.body is not None else []
+        return _walk(self.body, self.hidden) if self.body is not None else []
+
+    @cached_property
+    def hidden(self) -> set[Any]:
+        """The elements under ``<body>`` (itself too) that :func:`is_hidden`."""
+        return {element for element in _STYLED(self.body) if is_hidden(element)} if self.body is not None else set()
 
     @cached_property
     def prose(self) -> dict[Any, str]:
@@ -153,19 +158,25 @@ class PageIndex:
         in one pass (a reversed document order visits children before their parent)."""
         prose: dict[Any, str] = {}
         chars: dict[Any, int] = {}
+        hidden = self.hidden
+        inline = _BLOCK_TAGS | _SKIP_TAGS
         for element, _ in reversed(self.walk):
             if not isinstance(element.tag, str):
                 continue
-            parts = [element.text or ""]
-            count = _nonspace(element.text)
+            text = element.text or ""
+            parts = [text]
+            count = len("".join(text.split())) if text else 0
             for child in element:
-                tag = child.tag if isinstance(child.tag, str) else ""
-                if tag and tag not in _BLOCK_TAGS and tag not in _SKIP_TAGS:
-                    parts.append(prose[child])
-                if tag and tag not in _UNSEEN_TAGS and not is_hidden(child):
-                    count += chars[child]
-                parts.append(child.tail or "")
-                count += _nonspace(child.tail)
+                tag = child.tag
+                if isinstance(tag, str):
+                    if tag not in inline:
+                        parts.append(prose[child])
+                    if tag not in _UNSEEN_TAGS and child not in hidden:
+                        count += chars[child]
+                tail = child.tail
+                if tail:
+                    parts.append(tail)
+                    count += len("".join(tail.split()))
             prose[element] = "".join(parts)
             chars[element] = count
         return prose, chars
@@ -179,8 +190,8 @@ class PageIndex:
         """``content`` of the page's ``<meta>`` elements by their ``name`` and ``property``,
         in page order."""
         metas: dict[str, list[str]] = {}
-        for meta in self.page.xpath("//meta[@content]"):
-            attrib = meta.root.attrib
+        for meta in _METAS(getattr(self.page, "selector", self.page).root):
+            attrib = meta.attrib
             for key in {attrib.get("name"), attrib.get("property")} - {None}:
                 metas.setdefault(key, []).append(attrib["content"])
         return metas
@@ -314,21 +325,22 @@ def _closed_above(element: Any) -> bool:
     return any(isinstance(a.tag, str) and (a.tag in _SKIP_TAGS or is_hidden(a)) for a in element.iterancestors())
 
 
-def _walk(root: Any) -> list[tuple[Any, bool]]:
+def _walk(root: Any, hidden: set[Any]) -> list[tuple[Any, bool]]:
     """Every node under ``root`` (itself first) in document order, each with whether it is
-    :func:`_excluded`. The hidden elements and those that close their content (links,
+    :func:`_excluded` (a comment: whether what holds it is). ``hidden`` are the elements
+    under ``root`` that are; they and the elements that close their content (links,
     scripts…) are found by lxml, and only their descendants are visited to mark them:
     neither a walk up to the document's root from each element nor a check of each."""
     if _closed_above(root):
-        return [(node, isinstance(node.tag, str)) for node in root.iter()]
-    hidden = [element for element in _STYLED(root) if is_hidden(element)]
+        return [(node, True) for node in root.iter()]
     excluded = set(hidden)
     for closing in (*hidden, *root.iter(*_SKIP_TAGS)):
         excluded.update(closing.iterdescendants())
-    return [(node, isinstance(node.tag, str) and node in excluded) for node in root.iter()]
+    return [(node, node in excluded) for node in root.iter()]
 
 
 _STYLED = etree.XPath("descendant-or-self::*[@style]")
+_METAS = etree.XPath("//meta[@content]")
 
 
 def _depth(element: Any) -> int:

@@ -7,8 +7,9 @@ import json
 
 import jsonschema
 import pytest
+from lxml import etree
 
-from pipelines.attachments import find_attachments, kind_of
+from pipelines.attachments import body_links, find_attachments, kind_of
 from tests.crawling import crawlall
 from tests.documents import docx_bytes, pdf_bytes
 from tests.loopback import ArchiveProxy
@@ -40,7 +41,7 @@ def test_file_and_original_links_of_a_body_once_each_in_page_order():
             "<p><a href='/u/b.docx' title='报名表.docx'><img src='/i/doc.gif'></a></p>"
             "<p>请点击查看原文：<br><a href='http://www.stats.gov.cn/sj/zxfb/202403/t20240305_1.html'>2023年统计公报</a></p>"
             "<p><a href='/u/a.pdf'>再次链接</a> <a href='/xxgk/2.html'>相关阅读</a> <a href='javascript:void(0)'>x.pdf</a></p></div>")
-    assert find_attachments(body, BASE) == [
+    assert find_attachments(body_links(etree.HTML(body)), BASE) == [
         attachment("http://www.example.gov.cn/u/a.pdf", "实施方案.pdf", "pdf"),
         attachment("http://www.example.gov.cn/u/b.docx", "报名表.docx", "docx"),
         attachment("http://www.stats.gov.cn/sj/zxfb/202403/t20240305_1.html", "2023年统计公报", "original"),
