@@ -48,6 +48,15 @@ def test_file_and_original_links_of_a_body_once_each_in_page_order():
     ]
 
 
+
+def test_a_comment_before_a_link_is_no_text_and_no_crash():
+    body = ("<div><p>请点击查看原文<!-- 模板片段 -->：<a href='http://www.stats.gov.cn/sj/1.html'>2023年统计公报</a>"
+            "<!-- 尾 --><a href='/u/c.pdf'>细则</a></p></div>")
+    assert find_attachments(body_links(etree.HTML(body)), BASE) == [
+        attachment("http://www.stats.gov.cn/sj/1.html", "2023年统计公报", "original"),
+        attachment("http://www.example.gov.cn/u/c.pdf", "细则", "pdf"),
+    ]
+
 HOST = "http://www.attach.example.gov.cn"
 PORTAL = f'''name = "attach"
 title = "附件测试"
