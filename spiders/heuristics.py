@@ -120,8 +120,8 @@ def is_hidden(element: Any) -> bool:
 
 
 class PageIndex:
-    """What several finders read of one page, found once: the ``<body>`` walk with each
-    element's exclusion, each element's own prose, the characters a reader sees in it, and
+    """What several finders read of one page, found once: the ``<body>``'s nodes and which
+    of them are excluded, each element's own prose, the characters a reader sees in it, and
     the head metas. Every finder used to walk the whole page and re-read each element's
     text on its own; on real pages those walks cost many times the parse. Built on first
     use by :func:`index_of`; the tree must not change while it is in use."""
@@ -133,9 +133,24 @@ class PageIndex:
         self._token_memo: dict[re.Pattern[str], dict[Any, bool]] = {}
 
     @cached_property
-    def walk(self) -> list[tuple[Any, bool]]:
-        """:func:`_walk` of ``<body>``: every node, each with whether it is excluded."""
-        return _walk(self.body, self.hidden) if self.body is not None else []
+    def nodes(self) -> list[Any]:
+        """Every node under ``<body>`` (itself first), in document order."""
+        return list(self.body.iter()) if self.body is not None else []
+
+    @cached_property
+    def excluded(self) -> set[Any]:
+        """The elements under ``<body>`` that are :func:`_excluded`. The hidden elements and
+        those that close their content (links, scripts…) are found by lxml, and only their
+        descendants are visited to mark them: neither a walk up to the document's root from
+        each element nor a check of each."""
+        if self.body is None:
+            return set()
+        if _closed_above(self.body):
+            return set(self.nodes)
+        excluded = set(self.hidden)
+        for closing in (*self.hidden, *self.body.iter(*_SKIP_TAGS)):
+            excluded.update(closing.iterdescendants())
+        return excluded
 
     @cached_property
     def hidden(self) -> set[Any]:
@@ -160,7 +175,7 @@ class PageIndex:
         chars: dict[Any, int] = {}
         hidden = self.hidden
         inline = _BLOCK_TAGS | _SKIP_TAGS
-        for element, _ in reversed(self.walk):
+        for element in reversed(self.nodes):
             if not isinstance(element.tag, str):
                 continue
             text = element.text or ""
@@ -275,8 +290,9 @@ def find_body(page: Selector) -> Selector | None:
     if index.body is None:
         return None
     votes: dict[Any, float] = {}
-    for element, excluded in index.walk:
-        if not isinstance(element.tag, str) or element.tag not in _BLOCK_TAGS or excluded:
+    excluded = index.excluded
+    for element in index.nodes:
+        if not isinstance(element.tag, str) or element.tag not in _BLOCK_TAGS or element in excluded:
             continue
         own = index.prose[element]
         length = len(_SPACES.sub("", own))
@@ -325,20 +341,6 @@ def _closed_above(element: Any) -> bool:
     return any(isinstance(a.tag, str) and (a.tag in _SKIP_TAGS or is_hidden(a)) for a in element.iterancestors())
 
 
-def _walk(root: Any, hidden: set[Any]) -> list[tuple[Any, bool]]:
-    """Every node under ``root`` (itself first) in document order, each with whether it is
-    :func:`_excluded` (a comment: whether what holds it is). ``hidden`` are the elements
-    under ``root`` that are; they and the elements that close their content (links,
-    scripts…) are found by lxml, and only their descendants are visited to mark them:
-    neither a walk up to the document's root from each element nor a check of each."""
-    if _closed_above(root):
-        return [(node, True) for node in root.iter()]
-    excluded = set(hidden)
-    for closing in (*hidden, *root.iter(*_SKIP_TAGS)):
-        excluded.update(closing.iterdescendants())
-    return [(node, node in excluded) for node in root.iter()]
-
-
 _STYLED = etree.XPath("descendant-or-self::*[@style]")
 _METAS = etree.XPath("//meta[@content]")
 
@@ -367,8 +369,9 @@ def find_meta(page: Selector, body: Selector | None) -> str:
         return ""
     body_root = body.root if body is not None else None
     lines: list[str] = []
-    for element, excluded in index.walk:
-        if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS or excluded:
+    excluded = index.excluded
+    for element in index.nodes:
+        if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS or element in excluded:
             continue
         own = index.prose[element]
         labelled = is_meta_line(own)
@@ -425,7 +428,7 @@ def find_title(page: Selector, body: Selector | None = None, crumb: str | None =
     body_root = body.root if body is not None else None
     candidates: list[tuple[tuple[bool, bool, int, int], str]] = []
     index = index_of(page)
-    for position, (element, excluded) in enumerate(index.walk):
+    for position, element in enumerate(index.nodes):
         if body_root is not None and element is body_root:
             break
         if not isinstance(element.tag, str):
@@ -434,7 +437,8 @@ def find_title(page: Selector, body: Selector | None = None, crumb: str | None =
         names = f"{element.get('class', '')} {element.get('id', '')}"
         if not rank and _TITLE_CLASS.search(names) and not _TITLE_LIST_CLASS.search(names):
             rank = 2
-        if not rank and element.tag not in _BOLD_TAGS or excluded or index.has_token(element, _CHROME_TOKEN):
+        if not rank and element.tag not in _BOLD_TAGS or element in index.excluded \
+                or index.has_token(element, _CHROME_TOKEN):
             continue
         text = _headline_text(element)
         if not rank and _stands_alone(element, text):
@@ -499,7 +503,7 @@ def find_subtitle(page: Selector, title: str | None, body: Selector | None) -> s
     body_root = body.root if body is not None else None
     after_title = False
     title_chars = _nonspace(title)
-    for element, _ in index.walk:
+    for element in index.nodes:
         if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
             continue
         if element is body_root:
@@ -531,7 +535,7 @@ def find_breadcrumb(page: Selector) -> str | None:
     index = index_of(page)
     if index.body is None:
         return None
-    elements = [e for e, _ in index.walk if isinstance(e.tag, str) and e.tag not in _SKIP_TAGS]
+    elements = [e for e in index.nodes if isinstance(e.tag, str) and e.tag not in _SKIP_TAGS]
     for element in elements:
         if _CRUMB_LEAD.match(index.prose[element]):
             text = text_of(element, " ", _CRUMB_WIDGETS)
@@ -559,7 +563,8 @@ def find_footer_lines(page: Selector, body: Selector | None) -> list[str]:
     lines: list[str] = []
     index = index_of(page)
     for node in _FOLLOWING(body.root):
-        if not isinstance(node.tag, str) or node.tag in _SKIP_TAGS or _excluded(node):
+        if not isinstance(node.tag, str) or node.tag in _SKIP_TAGS \
+                or (node in index.excluded if node in index.prose else _excluded(node)):
             continue
         own = index.own_prose(node)
         if FOOTER_LABEL.match(own.lstrip()) or is_meta_line(own) and META_LABEL.search(own):
@@ -627,7 +632,7 @@ def find_next_article_page(page: Selector, page_url: str, stem: str, extension: 
 def find_tags(page: Selector) -> list[str]:
     """Texts of the links in a keyword row (关键词：<a>…</a> <a>…</a>)."""
     index = index_of(page)
-    for element, _ in index.walk:
+    for element in index.nodes:
         if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
             continue
         if not _TAGS_LEAD.match(index.prose[element]):
