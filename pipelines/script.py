@@ -128,6 +128,15 @@ def _traditional_forms() -> frozenset[str]:
 _NEUTRAL, _TRAD, _SIMP, _CONVERTIBLE = 0, 1, 2, 3
 
 
+@functools.cache
+def _may_be_traditional() -> re.Pattern[str]:
+    """Any character t2s can change on its own (a key of its character table, or a phrase
+    of one character): every ``_TRAD`` one is among them. Most lines of a Simplified page
+    hold none, and one regex search tells so without classing each character."""
+    keys = {*_dictionary("TSCharacters.txt"), *(key for key in _dictionary("TSPhrases.txt") if len(key) == 1)}
+    return re.compile("[" + "".join(sorted(re.escape(key) for key in keys)) + "]")
+
+
 @functools.lru_cache(maxsize=1 << 17)
 def _char_class(ch: str) -> int:
     """Evidence one Han character gives: Traditional-only, Simplified-only or neither.
@@ -257,6 +266,8 @@ def detect_script(text: str) -> str:
     (no evidence, or a tie, means leave the text alone).
     """
     try:
+        if _may_be_traditional().search(text) is None:  # no Traditional-only character: T = 0
+            return "hans" if _HAN_RE.search(text) else "none"
         han, trad, simp = _script_counts(text)
     except Exception:  # never raise on page text
         logger.exception("detect_script failed")

@@ -8,12 +8,15 @@ from scrapy.utils.test import get_crawler
 from govnews.items import Article
 from pipelines.script import (
     HAN,
+    MIXED_MIN_COUNT,
+    MIXED_MIN_SHARE,
     SCRIPTS,
     ScriptPipeline,
     detect_mojibake,
     detect_script,
     fold_width,
     normalize_text,
+    _script_counts,
     strip_pinyin,
 )
 
@@ -193,6 +196,26 @@ def test_simplified_han_characters_are_never_touched(text):
         han = re.compile(f"[{HAN}]")
         assert han.findall(normalize_text(text)) == han.findall(fold_width(text))
 
+
+
+#: Any Han character (all ranges), Traditional-only, Simplified-only and shared ones alike.
+HAN_TEXT = st.lists(st.one_of(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+                              st.characters(min_codepoint=0x3400, max_codepoint=0x4DBF),
+                              st.characters(min_codepoint=0xF900, max_codepoint=0xFAFF),
+                              st.characters(min_codepoint=0x20000, max_codepoint=0x3134F), _PIECES),
+                    max_size=30).map("".join)
+
+
+@settings(deadline=None, max_examples=1500)
+@given(st.one_of(ANY_TEXT, HAN_TEXT))
+def test_the_script_is_the_one_its_character_counts_give(text):
+    """detect_script answers hans at once for a text t2s could not change a character of;
+    that shortcut must never differ from counting every character."""
+    han, trad, simp = _script_counts(text)
+    minority = min(trad, simp)
+    expected = ("none" if not han else "mixed" if minority >= MIXED_MIN_COUNT and minority >= MIXED_MIN_SHARE * (trad + simp)
+                else "hant" if trad > simp else "hans")
+    assert detect_script(text) == expected
 
 # --- pipeline ---------------------------------------------------------------------------
 
