@@ -17,6 +17,7 @@ skipped (``incremental/backoff``), so a dead page costs a few fetches, not every
 a due page is not reached, the lists are paged on past what is known; a due page a finished
 run did not reach (no longer linked) counts as failed again. An article emitted without one
 of its pages keeps its failure, so it is fetched again, and emitted again whole.
+Each run's row in ``crawls`` gets its figures when it closes (govnews.health.run_figures).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from govnews import signals as govnews_signals
+from govnews.health import run_figures
 from govnews.state import StateStore, utc_now
 from pipelines.validate import InvalidArticle
 from spiders.base import PAGE_KIND
@@ -154,6 +156,8 @@ class IncrementalMiddleware:
         if reason == "finished" and self.crawl_id is not None:
             self.store.miss_failures(self.unreached())
             self.store.finish_crawl(self.crawl_id)
+        if self.crawl_id is not None:  # after the health checks (an extension) ran
+            self.store.close_crawl(self.crawl_id, {"closed": utc_now(), **run_figures(self.stats.get_stats())})
         failed = self.store.failures_of(spider.portal.name)
         if failed:
             logger.warning("%s: %d page(s) failed and are fetched again in later runs (%s)",

@@ -75,7 +75,10 @@ class _ListPage:
         if entry.meta.get(PAGE_KIND) == "article":
             fingerprint = self.limits.crawler.request_fingerprinter.fingerprint(entry)
             self.articles += 1
-            self.new += fingerprint not in self.limits.linked
+            new = fingerprint not in self.limits.linked
+            self.new += new
+            if new:  # the articles the portal's lists showed this run (govnews.health)
+                self.limits.crawler.stats.inc_value("listed/articles")
             self.limits.linked.add(fingerprint)
             return True
         if entry.meta.get(PAGE_KIND) == "list":

@@ -123,7 +123,25 @@ STATS_LOG_COUNTS = True
 # On SIGTERM, requests still open this many seconds later fail (fetched again next run)
 # instead of holding the stop up to DOWNLOAD_TIMEOUT and retries (govnews.shutdown).
 STOP_GRACE_SECONDS = 3
-EXTENSIONS = {"govnews.statsfile.StatsFile": 500, "govnews.itemerrors.ItemErrorStats": 500,
+# Health checks when each spider closes (govnews/health.py, on Spidermon): before StatsFile
+# (500) writes the stats, after CoreStats (0) set finish_reason.
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["govnews.health.HealthSuite"]
+# Spidermon's field coverage of the items (spidermon_field_coverage/Article/<field>): a field
+# counts when it is not None; fields inside dicts are not counted.
+SPIDERMON_ADD_FIELD_COVERAGE = True
+SPIDERMON_FIELD_COVERAGE_SKIP_NONE = True
+SPIDERMON_DICT_FIELDS_COVERAGE_LEVELS = 0
+# Articles listed against the median of the finished runs N-2 … N-11 (HEALTH_BASELINE_SKIP
+# newest left out, HEALTH_BASELINE_RUNS taken); no verdict with fewer than MIN_RUNS of them.
+HEALTH_BASELINE_RUNS = 10
+HEALTH_BASELINE_SKIP = 1
+HEALTH_BASELINE_MIN_RUNS = 3
+HEALTH_MIN_ITEMS_RATIO = 0.6
+# Least share of a run's items with each field; a portal file's [health] table overrides it.
+HEALTH_MIN_COVERAGE = {"title": 1.0, "published_at": 0.8, "body": 1.0, "source": 0.0}
+HEALTH_MAX_BLOCK_RATE = 0.2
+EXTENSIONS = {"govnews.health.HealthSpidermon": 400, "govnews.statsfile.StatsFile": 500, "govnews.itemerrors.ItemErrorStats": 500,
               "govnews.shutdown.PromptStop": 500, "govnews.offsite.OffsiteFailures": 500,
               # After Scrapy's FeedExporter (0): items on disk are sent as item_written.
               "govnews.feeds.FeedWrites": 500, "govnews.signalerrors.SignalErrorStats": 500}

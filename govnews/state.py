@@ -21,6 +21,18 @@ Tables (``sqlite3 state/crawl.sqlite3 '.schema'``)::
       portal        TEXT NOT NULL
       started       TEXT NOT NULL      ISO 8601 UTC
       finished      TEXT               ISO 8601 UTC; NULL: killed, stopped or still running
+      closed        TEXT               ISO 8601 UTC the spider closed, whatever the reason
+      finish_reason TEXT               Scrapy's (finished, shutdown, …); NULL: killed or running
+      items         INTEGER            articles emitted (item_scraped_count)
+      pages         INTEGER            responses downloaded (downloader/response_count)
+      listed        INTEGER            distinct article links the list pages gave, known ones too
+      failed        INTEGER            failed pages (failed/count)
+      blocked       INTEGER            block pages among them (blocked/count)
+      coverage_title, coverage_published_at, coverage_body, coverage_source
+                    REAL               share of the items with that field; NULL: no items
+      baseline      REAL               the `listed` this run was checked against (govnews.health)
+      health        TEXT               the failed health checks, '; '-separated; '' none
+      (the figures are NULL for runs before schema 4 and for runs that never closed)
 
     minhash_signatures          near-duplicate index: canonical articles only
       doc           INTEGER PRIMARY KEY
@@ -41,13 +53,13 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 FILENAME = "crawl.sqlite3"
-SCHEMA_VERSION = 2  # 2: the failures table
+SCHEMA_VERSION = 4  # 2: the failures table; 4: per-run figures in crawls (3: another branch's)
 #: ``PRAGMA application_id``: tells a govnews state from some other SQLite file.
 APPLICATION_ID = 0x676E7331  # "gns1"
 
@@ -65,7 +77,8 @@ CREATE TABLE IF NOT EXISTS crawls (
     id INTEGER PRIMARY KEY,
     portal TEXT NOT NULL,
     started TEXT NOT NULL,
-    finished TEXT
+    finished TEXT,
+    RUN_COLUMNS_HERE
 );
 CREATE TABLE IF NOT EXISTS failures (
     url TEXT PRIMARY KEY,
@@ -86,6 +99,29 @@ CREATE TABLE IF NOT EXISTS minhash_bands (
     PRIMARY KEY (band, bucket, doc)
 ) WITHOUT ROWID;
 """
+
+
+#: Per-run figures of the crawls table (schema 4), in the order they are stored.
+RUN_FIGURES = (
+    ("closed", "TEXT"), ("finish_reason", "TEXT"), ("items", "INTEGER"), ("pages", "INTEGER"),
+    ("listed", "INTEGER"), ("failed", "INTEGER"), ("blocked", "INTEGER"),
+    ("coverage_title", "REAL"), ("coverage_published_at", "REAL"), ("coverage_body", "REAL"),
+    ("coverage_source", "REAL"), ("baseline", "REAL"), ("health", "TEXT"),
+)
+_SCHEMA = _SCHEMA.replace("RUN_COLUMNS_HERE", ",\n    ".join(f"{name} {kind}" for name, kind in RUN_FIGURES))
+
+
+def _add_run_figures(db: sqlite3.Connection) -> None:
+    """Schema 4: the crawls table gains the per-run figures it lacks."""
+    present = {row[1] for row in db.execute("PRAGMA table_info(crawls)")}
+    for name, kind in RUN_FIGURES:
+        if name not in present:
+            db.execute(f"ALTER TABLE crawls ADD COLUMN {name} {kind}")
+
+
+#: The step to each schema version from the one before, applied in order to a file an older
+#: govnews made (tables that are only new come from _SCHEMA's CREATE IF NOT EXISTS).
+_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {4: _add_run_figures}
 
 
 class StateError(RuntimeError):
@@ -237,6 +273,37 @@ class StateStore:
         with self.transaction() as db:
             db.execute("UPDATE crawls SET finished = ? WHERE id = ?", (utc_now(), crawl_id))
 
+    def close_crawl(self, crawl_id: int, figures: dict[str, object]) -> None:
+        """Keep the figures of a run that closed (any reason), for later runs to compare
+        against (govnews.health) and for ``scrapy health``: keys of :data:`RUN_FIGURES`."""
+        names = [name for name, _ in RUN_FIGURES if name in figures]
+        with self.transaction() as db:
+            db.execute(f"UPDATE crawls SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
+                       [*(figures[n] for n in names), crawl_id])
+
+    def closed_runs(self, portal: str, limit: int, offset: int = 0, reason: str | None = None) -> list[sqlite3.Row]:
+        """The runs of ``portal`` that closed (with finish ``reason`` when given), newest
+        first, the ``offset`` newest left out."""
+        return self._rows().execute(
+            "SELECT * FROM crawls WHERE portal = ? AND finish_reason IS NOT NULL AND finish_reason = coalesce(?, finish_reason)"
+            " ORDER BY id DESC LIMIT ? OFFSET ?", (portal, reason, limit, offset)).fetchall()
+
+    def last_runs(self, portal: str, limit: int) -> list[sqlite3.Row]:
+        """The ``limit`` latest runs of ``portal``, closed or not, oldest first."""
+        return self._rows().execute(
+            "SELECT * FROM (SELECT * FROM crawls WHERE portal = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
+            (portal, limit)).fetchall()
+
+    def _rows(self) -> sqlite3.Cursor:
+        """A cursor whose rows are read by column name."""
+        cursor = self.connection.cursor()
+        cursor.row_factory = sqlite3.Row
+        return cursor
+
+    def portals_run(self) -> list[str]:
+        """Every portal the crawls table has a run of, by name."""
+        return [name for (name,) in self.connection.execute("SELECT DISTINCT portal FROM crawls ORDER BY portal")]
+
     def last_finished(self, portal: str) -> str | None:
         """When the latest crawl of ``portal`` that ran to its end finished."""
         row = self.connection.execute(
@@ -304,6 +371,8 @@ def _connect(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
+        if not empty:
+            _migrate(db, version)
         db.executescript(
             f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA application_id = {APPLICATION_ID};"
             f" PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
@@ -322,6 +391,16 @@ def _connect(path: Path) -> sqlite3.Connection:
         raise
     db.execute("PRAGMA busy_timeout = 30000")  # in a crawl, wait for other crawlers' commits
     return db
+
+
+def _migrate(db: sqlite3.Connection, version: int) -> None:
+    """Bring a file of schema ``version`` up to date, one step at a time, in one transaction."""
+    steps = [step for number, step in sorted(_MIGRATIONS.items()) if number > version]
+    if steps:
+        db.execute("BEGIN IMMEDIATE")
+        for step in steps:
+            step(db)
+        db.execute("COMMIT")
 
 
 #: Seconds opening the state waits for another process's write lock.

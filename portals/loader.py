@@ -27,6 +27,10 @@ Keys::
     [noise]                             # extra cleaning rules for this site only
     drop_selectors = [".ad-box"]        # DOM nodes removed from the body
     drop_lines = ['^本文来源']            # body lines removed (regex, searched)
+
+    [health]                            # least share of a run's items with each field
+    published_at = 0.9                  # (title, published_at, body, source; 0 to 1):
+                                        # overrides HEALTH_MIN_COVERAGE (govnews/health.py)
 """
 
 from __future__ import annotations
@@ -60,8 +64,10 @@ SELECTOR_KEYS = (
 )
 _TOP_KEYS = {
     "name", "title", "template", "hosts", "scheme", "download_delay", "list_order",
-    "encoding", "cms", "urls", "selectors", "noise",
+    "encoding", "cms", "urls", "selectors", "noise", "health",
 }
+#: Fields whose coverage a portal file's [health] table may set a minimum for.
+COVERAGE_FIELDS = ("title", "published_at", "body", "source")
 _HOST_RE = re.compile(r"^[a-z0-9.-]+(:\d+)?$")
 
 
@@ -97,6 +103,8 @@ class Portal:
     selectors: dict[str, str] = field(default_factory=dict)
     drop_selectors: tuple[str, ...] = ()
     drop_lines: tuple[str, ...] = ()
+    #: [health]: least share of a run's items with each field (overrides HEALTH_MIN_COVERAGE).
+    min_coverage: dict[str, float] = field(default_factory=dict)
     start_urls: tuple[str, ...] = ()
 
     @property
@@ -227,6 +235,14 @@ def _build(path: Path, data: dict[str, Any], start_urls: tuple[str, ...]) -> Por
     for pattern in drop_lines:
         _compile(pattern, "[noise] drop_lines", fail)
 
+    min_coverage = _table(data, "health", fail)
+    bad = set(min_coverage) - set(COVERAGE_FIELDS)
+    if bad:
+        raise fail(f"[health] unknown keys {sorted(bad)}; known: {COVERAGE_FIELDS}")
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1
+               for v in min_coverage.values()):
+        raise fail("[health] values must be shares from 0 to 1")
+
     for url in start_urls:
         if not (url.split("/")[2].lower() in hosts):
             raise fail(f"start URL {url} is not on one of the hosts {hosts}")
@@ -246,6 +262,7 @@ def _build(path: Path, data: dict[str, Any], start_urls: tuple[str, ...]) -> Por
         selectors=dict(selectors),
         drop_selectors=drop_selectors,
         drop_lines=drop_lines,
+        min_coverage={key: float(value) for key, value in min_coverage.items()},
         start_urls=start_urls,
     )
 

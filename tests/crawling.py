@@ -26,8 +26,9 @@ class CrawlResult:
 
 
 def crawlall(workdir: Path, *args: str, env: dict | None = None, replay: str | None = "tests/fixtures",
-             timeout: float = 240) -> CrawlResult:
-    """``scrapy crawlall`` with its output, stats and state inside ``workdir``."""
+             timeout: float = 240, returncode: int = 0) -> CrawlResult:
+    """``scrapy crawlall`` with its output, stats and state inside ``workdir``; it must exit
+    with ``returncode``."""
     out, stats = workdir / "articles.jsonl", workdir / "stats.json"
     command = [*SCRAPY, "crawlall", "-O", f"{out}:jsonlines", "-s", f"STATS_FILE={stats}",
                "-s", f"STATE_DIR={workdir / 'state'}", "-s", "LOG_LEVEL=INFO", *args]
@@ -35,7 +36,7 @@ def crawlall(workdir: Path, *args: str, env: dict | None = None, replay: str | N
         command += ["-s", f"REPLAY={replay}"]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **(env or {})})
-    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.returncode == returncode, done.stderr[-3000:]
     text = out.read_text(encoding="utf-8")
     items = [json.loads(line) for line in text.splitlines()]
     return CrawlResult(items, text, json.loads(stats.read_text(encoding="utf-8")), done.stdout + done.stderr)

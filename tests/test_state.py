@@ -1,12 +1,13 @@
 """The crawl state: a real SQLite file, shared in a process, visible across processes."""
 
+import contextlib
 import sqlite3
 import subprocess
 import sys
 
 import pytest
 
-from govnews.state import FILENAME, SCHEMA_VERSION, StateError, StateStore
+from govnews.state import APPLICATION_ID, FILENAME, SCHEMA_VERSION, StateError, StateStore
 from tests.crawling import ROOT, SCRAPY
 
 
@@ -25,7 +26,10 @@ def columns(db, table):
 def test_schema_is_plain_tables_a_user_can_read(store, tmp_path):
     db = sqlite3.connect(tmp_path / "state" / FILENAME)
     assert columns(db, "articles") == ["url", "portal", "first_seen", "last_seen", "content_hash", "duplicate_of"]
-    assert columns(db, "crawls") == ["id", "portal", "started", "finished"]
+    assert columns(db, "crawls") == ["id", "portal", "started", "finished", "closed", "finish_reason", "items",
+                                     "pages", "listed", "failed", "blocked", "coverage_title",
+                                     "coverage_published_at", "coverage_body", "coverage_source", "baseline",
+                                     "health"]
     assert columns(db, "minhash_signatures") == ["doc", "url", "signature"]
     assert columns(db, "minhash_bands") == ["band", "bucket", "doc"]
     assert "articles_content_hash" in {row[1] for row in db.execute("PRAGMA index_list(articles)")}
@@ -150,7 +154,7 @@ def test_a_state_of_schema_1_gains_the_failures_table_on_open(tmp_path):
     store.connection.executescript("DROP TABLE failures; PRAGMA user_version = 1;")
     store.close()
     store = StateStore.open_dir(tmp_path)
-    assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert store.first_seen("https://a.cn/1.html") is not None
     assert store.record_failure("https://a.cn/2.html", "a", "http_500") == 1
     store.close()
@@ -214,3 +218,29 @@ def test_crawlall_refuses_a_bad_state_file_in_one_clear_line(tmp_path):
     assert f"crawl state {tmp_path / FILENAME}: not a usable SQLite database" in done.stderr
     assert "Traceback" not in done.stderr
     assert (tmp_path / FILENAME).read_bytes() == b"garbage, not SQLite"  # nothing overwritten
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_a_state_of_an_older_schema_gains_the_run_figures_and_keeps_its_runs(tmp_path, version):
+    """A file as schema 2 (or 3, which adds a table of its own) left it: crawls of four columns."""
+    path = tmp_path / FILENAME
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.executescript(
+            "CREATE TABLE articles (url TEXT PRIMARY KEY, portal TEXT NOT NULL, first_seen TEXT NOT NULL,"
+            " last_seen TEXT NOT NULL, content_hash TEXT NOT NULL, duplicate_of TEXT);"
+            "CREATE TABLE crawls (id INTEGER PRIMARY KEY, portal TEXT NOT NULL, started TEXT NOT NULL, finished TEXT);"
+            "INSERT INTO crawls (portal, started, finished) VALUES ('a', '2026-01-01', '2026-01-01');"
+            f"PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {version};")
+    store = StateStore.open_dir(tmp_path)
+    try:
+        run = store.begin_crawl("a")
+        store.close_crawl(run, {"finish_reason": "finished", "items": 3, "listed": 7, "health": ""})
+        assert [(r["id"], r["finish_reason"], r["items"], r["listed"]) for r in store.closed_runs("a", 10)] == [
+            (2, "finished", 3, 7)]
+        assert store.last_finished("a") == "2026-01-01"
+    finally:
+        store.close()
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert columns(db, "crawls")[:4] == ["id", "portal", "started", "finished"]
+        assert len(columns(db, "crawls")) == 17

@@ -1,0 +1,94 @@
+"""``scrapy health [STATE_DIR]``: the last runs of every portal and their health verdicts.
+
+Read from the state's ``crawls`` table, where each run keeps its figures and the health
+checks it failed (govnews.health). A cron job or an operator sees at a glance which portal
+broke and why; the exit code says whether every portal's latest run is healthy (0) or
+not (4), so a monitoring script needs nothing more. A state that is missing or cannot be
+read is one line and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+from pathlib import Path
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from govnews.state import FILENAME, StateError, StateStore
+
+#: Exit code of a failed health check (the shared contract of govnews/exitcodes.py).
+HEALTH_FAILED = 4
+COLUMNS = ("portal", "started", "finished", "reason", "listed", "baseline", "items",
+           "coverage t/d/b/s %", "blocked", "verdict")
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+    default_settings = {"LOG_LEVEL": "WARNING"}
+
+    def syntax(self) -> str:
+        return "[STATE_DIR] [--runs N]"
+
+    def short_desc(self) -> str:
+        return "Print the last runs of every portal with their health verdict; exit 4 if a latest one is not ok"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--runs", type=int, default=5, help="runs shown per portal (default 5)")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) > 1:
+            raise UsageError("give at most one STATE_DIR", print_help=False)
+        folder = Path(args[0] if args else self.settings.get("STATE_DIR") or "state")
+        if not (folder / FILENAME).is_file():  # opening would make a new, empty state
+            raise UsageError(f"crawl state {folder / FILENAME}: no such file", print_help=False)
+        try:
+            store = StateStore.open_dir(folder)
+        except StateError as exc:
+            raise UsageError(str(exc), print_help=False) from exc
+        try:
+            rows, healthy = [], True
+            for portal in store.portals_run():
+                table = [row_cells(run) for run in store.last_runs(portal, max(opts.runs, 1))]
+                healthy &= table[-1][-1] == "ok"
+                rows += table
+        finally:
+            store.close()
+        print(format_table([COLUMNS, *rows]))
+        if not healthy:
+            self.exitcode = HEALTH_FAILED
+
+
+def verdict(run: sqlite3.Row) -> str:
+    """ok; WARN when the run never closed (killed, or still running); FAIL with its checks."""
+    if run["finish_reason"] is None:
+        return "WARN: did not close (killed, or still running)"
+    if run["health"]:
+        return f"FAIL: {run['health']}"
+    return "ok"
+
+
+def row_cells(run: sqlite3.Row) -> list[str]:
+    def number(value: float | None) -> str:
+        return "-" if value is None else f"{value:g}"
+
+    shares = [run[f"coverage_{name}"] for name in ("title", "published_at", "body", "source")]
+    coverage = "-" if shares[0] is None else "/".join(f"{share * 100:.0f}" for share in shares)
+    blocked = "-" if run["pages"] is None else f"{run['blocked']}/{run['pages']}"
+    return [run["portal"], _moment(run["started"]), _moment(run["closed"]), run["finish_reason"] or "-",
+            number(run["listed"]), number(run["baseline"]), number(run["items"]), coverage, blocked, verdict(run)]
+
+
+def _moment(iso: str | None) -> str:
+    """``2026-12-02 18:21:24`` (UTC) of an ISO 8601 time the state keeps."""
+    return "-" if iso is None else iso[:19].replace("T", " ")
+
+
+def format_table(rows: list[list[str] | tuple[str, ...]]) -> str:
+    """Columns padded to their widest cell; the verdict, last, is left unpadded."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return "\n".join("  ".join([*(cell.ljust(width) for cell, width in zip(row, widths)), row[-1]]).rstrip()
+                     for row in rows)
