@@ -73,7 +73,8 @@ class IncrementalMiddleware:
         if attempts > 1:
             self.stats.inc_value("failed/again")
             logger.warning("%s: %s failed %d times (%s); tried again in %d runs",
-                           spider.portal.name, url, attempts, reason, 2 ** min(attempts - 1, 30))
+                           spider.portal.name, url, attempts, reason, 2 ** min(attempts - 1, 30),
+                           extra={"spider": spider})
 
     def item_dropped(self, item: Any, spider: Spider, exception: BaseException) -> None:
         """An article page that came out without an article failed too (an anti-bot or
@@ -161,5 +162,5 @@ class IncrementalMiddleware:
         failed = self.store.failures_of(spider.portal.name)
         if failed:
             logger.warning("%s: %d page(s) failed and are fetched again in later runs (%s)",
-                           spider.portal.name, len(failed), ", ".join(list(failed)[:5]))
+                           spider.portal.name, len(failed), ", ".join(list(failed)[:5]), extra={"spider": spider})
         self.store.close()

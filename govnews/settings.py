@@ -144,7 +144,9 @@ HEALTH_MAX_BLOCK_RATE = 0.2
 EXTENSIONS = {"govnews.health.HealthSpidermon": 400, "govnews.statsfile.StatsFile": 500, "govnews.itemerrors.ItemErrorStats": 500,
               "govnews.shutdown.PromptStop": 500, "govnews.offsite.OffsiteFailures": 500,
               # After Scrapy's FeedExporter (0): items on disk are sent as item_written.
-              "govnews.feeds.FeedWrites": 500, "govnews.signalerrors.SignalErrorStats": 500}
+              "govnews.feeds.FeedWrites": 500, "govnews.signalerrors.SignalErrorStats": 500,
+              # Every LOGSTATS_INTERVAL seconds, one progress line per portal (govnews.portallog).
+              "scrapy.extensions.logstats.LogStats": None, "govnews.portallog.PortalProgress": 0}
 
 FEEDS = {}
 # A crawl given no feed writes to <DEFAULT_FEED_DIR>/<portal or crawlall>-<UTC time>.jsonl.

@@ -27,5 +27,5 @@ def report_page_failed(crawler: Any, url: str, reason: str, why: str) -> None:
     spider = crawler.spider
     crawler.stats.inc_value("failed/count")
     crawler.stats.inc_value(f"failed/{reason}")
-    logger.warning("%s: %s; kept to fetch again", spider.portal.name, why)
+    logger.warning("%s: %s; kept to fetch again", spider.portal.name, why, extra={"spider": spider})
     crawler.signals.send_catch_log(page_failed, url=spider.canonical_url(url), reason=reason, spider=spider)

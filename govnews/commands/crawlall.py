@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from scrapy import signals
 from scrapy.commands import BaseRunSpiderCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from scrapy.settings import SETTINGS_PRIORITIES
 
+from govnews import portallog
 from govnews.commands import arguments
 from govnews.feeds import SharedFeed, default_feed_path, log_default_feed
 from govnews.replay import ReplayError, sources_in
@@ -28,6 +30,9 @@ class Command(BaseRunSpiderCommand):
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
+        # Every line names its portal (govnews.portallog), in the handler the crawler
+        # process is about to make.
+        portallog.tag_log_lines(self.settings)
         # The command owns the output files (see govnews.feeds); crawlers export nothing.
         self.feeds = dict(self.settings.getdict("FEEDS"))
         self.settings.set("FEEDS", {}, priority="cmdline")
@@ -67,6 +72,8 @@ class Command(BaseRunSpiderCommand):
                 crawler.settings.set("STATS_LOG_COUNTS", False, priority=SETTINGS_PRIORITIES["cmdline"] + 1)
             for feed in feeds:
                 feed.attach(crawler)
+            # Each crawler remakes Scrapy's log handler as it starts; name portals on the last one.
+            crawler.signals.connect(portallog.filter_handlers, signal=signals.spider_opened)
             self.crawler_process.crawl(crawler, portal=portal, **opts.spargs)
             crawlers.append((portal.name, crawler))
         self.crawler_process.start()
