@@ -16,7 +16,7 @@ Run when each spider closes (``SPIDERMON_SPIDER_CLOSE_MONITORS = [HealthSuite]``
   ``HEALTH_MAX_BLOCK_RATE``.
 - **finish reason**: ``finished``, or ``shutdown`` (an operator's stop, fetched on next run).
 
-A failed check sets ``health/failed`` (the number of failed checks; the exit code 4 follows
+A failed check sets ``health/failed`` (the number of failed checks; exit code 4 is to follow
 from it, govnews/exitcodes.py), ``health/checks`` (their reasons, for the state and
 ``scrapy health``) and logs one WARNING line per check naming the portal and the check.
 WARNING, not Spidermon's ERROR report: an ERROR line means an error in the crawler (exit 1).
