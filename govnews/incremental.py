@@ -37,6 +37,7 @@ from govnews.health import run_figures
 from govnews.state import StateStore, utc_now
 from pipelines.validate import InvalidArticle
 from spiders.base import PAGE_KIND
+from spiders.lists.links import LIST_API, LIST_PROBE
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +118,10 @@ class IncrementalMiddleware:
         if response.status == 200:  # an errback's output comes with the failed response
             if articles:
                 self.store.clear_failure(canonical(response.url))
-            else:  # a list of nothing: a changed template or a challenge without a mark
+            elif not (response.meta.get(LIST_PROBE) or (not response.meta.get(LIST_API)
+                                                         and any(r.meta.get(LIST_API) for r in requests))):
+                # A list of nothing: a changed template or a challenge without a mark (not
+                # the end a list adapter probed for, nor the page its list API is shown on).
                 govnews_signals.report_page_failed(self.crawler, response.url, "empty_list",
                                                    f"list {response.url} failed (empty_list: no article links)")
         waiting = {id(r) for r in requests if self.failed.get(canonical(r.url)) is False}

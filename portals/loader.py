@@ -24,6 +24,10 @@ Keys::
     [selectors]                         # override the template defaults (see spiders/)
     title = "h1.title"                  # CSS, or XPath when it starts with "/" or "("
 
+    [list]                              # optional: where the lists come from (spiders/lists/,
+    adapter = "hanweb"                  # README "List adapters"): links | trs | dedecms | hanweb
+                                        # | json; default: the cms family's, else links
+
     [noise]                             # extra cleaning rules for this site only
     drop_selectors = [".ad-box"]        # DOM nodes removed from the body
     drop_lines = ['^本文来源']            # body lines removed (regex, searched)
@@ -64,7 +68,7 @@ SELECTOR_KEYS = (
 )
 _TOP_KEYS = {
     "name", "title", "template", "hosts", "scheme", "download_delay", "list_order",
-    "encoding", "cms", "urls", "selectors", "noise", "health",
+    "encoding", "cms", "urls", "selectors", "noise", "health", "list",
 }
 #: Fields whose coverage a portal file's [health] table may set a minimum for.
 COVERAGE_FIELDS = ("title", "published_at", "body", "source")
@@ -106,6 +110,8 @@ class Portal:
     #: [health]: least share of a run's items with each field (overrides HEALTH_MIN_COVERAGE).
     min_coverage: dict[str, float] = field(default_factory=dict)
     start_urls: tuple[str, ...] = ()
+    #: The ``[list]`` table: which list adapter (spiders.lists) and its keys.
+    list_source: dict[str, Any] = field(default_factory=dict)
 
     @property
     def canonical_host(self) -> str:
@@ -243,6 +249,11 @@ def _build(path: Path, data: dict[str, Any], start_urls: tuple[str, ...]) -> Por
                for v in min_coverage.values()):
         raise fail("[health] values must be shares from 0 to 1")
 
+    list_source = _table(data, "list", fail)
+    from spiders.lists import check_list_table  # spiders import this module: not at its top
+    if (wrong := check_list_table(cms, list_source)) is not None:
+        raise fail(f"[list] {wrong}")
+
     for url in start_urls:
         if not (url.split("/")[2].lower() in hosts):
             raise fail(f"start URL {url} is not on one of the hosts {hosts}")
@@ -264,6 +275,7 @@ def _build(path: Path, data: dict[str, Any], start_urls: tuple[str, ...]) -> Por
         drop_lines=drop_lines,
         min_coverage={key: float(value) for key, value in min_coverage.items()},
         start_urls=start_urls,
+        list_source=dict(list_source),
     )
 
 

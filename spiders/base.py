@@ -27,13 +27,9 @@ from govnews.provenance import pages_of
 from govnews.urls import canonical_url
 from pipelines.attachments import body_links
 from portals import Portal, PortalError, load_configured_portal, load_portal
-from spiders import disclosure, heuristics
+from spiders import disclosure, heuristics, lists
+from spiders.lists.links import NEXT_PAGE_LINKS, href_of, usable_href
 from spiders.page import PageResponse, detached_body
-
-#: Pager links any CMS labels "next page" (Simplified, Traditional on mirrors).
-NEXT_PAGE_LINKS = ("//a[starts-with(normalize-space(.),'下一页') or starts-with(normalize-space(.),'下一頁')"
-                   " or normalize-space(.)='下页' or normalize-space(.)='后页' or normalize-space(.)='下頁'"
-                   " or @title='下一页']/@href")
 
 #: Defaults every template starts from; templates and portals override them. Title, body,
 #: meta, breadcrumb and tags have none: when a portal gives none, spiders.heuristics finds them.
@@ -68,6 +64,7 @@ class PortalSpider(scrapy.Spider):
         self.allowed_domains = [host.split(":")[0] for host in self.portal.hosts]
         family = cms.FAMILIES[self.portal.cms].selectors if self.portal.cms else {}
         self.selectors = {**COMMON_SELECTORS, **self.default_selectors, **family, **self.portal.selectors}
+        self.list_adapter = lists.adapter_for(self)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "PortalSpider":
@@ -88,40 +85,24 @@ class PortalSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.portal.start_urls:
-            # Start pages are fetched on every run (that is where new articles appear),
-            # also when a JOBDIR remembers them from an earlier run.
-            yield self.list_request(url, dont_filter=True)
+            for request in self.list_adapter.start_requests(url):
+                yield request
 
-    def list_request(self, url: str, dont_filter: bool = False) -> scrapy.Request:
+    def list_request(self, url: str, dont_filter: bool = False, meta: dict[str, Any] | None = None) -> scrapy.Request:
+        """A request for a list page (or list API answer) of this portal; ``meta`` adds the
+        list adapter's own keys (spiders.lists)."""
         return scrapy.Request(url, callback=self.parse_list, errback=self.page_failed, dont_filter=dont_filter,
-                              meta={PAGE_KIND: "list"})
+                              meta={PAGE_KIND: "list", **(meta or {})})
 
     def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
-        """Queue the article links of a list page, then its next page.
-
-        When the portal's link selectors find nothing (a changed list template), every link
-        on the page that matches the portal's URL patterns is used instead.
-        """
-        response = self._page(response)
-        if response is None:
+        """Queue the article links of a list page, then its next page, as the portal's list
+        adapter (spiders.lists) reads them."""
+        page = self.list_adapter.page(response)
+        if page is None:
             return
-        articles = [u for u in self.links(response, "article_links") if self.portal.is_article_url(u)]
-        if not articles:
-            every = (response.urljoin(h) for h in filter(None, map(_href_of, response.xpath("//a"))))
-            articles = self.fallback("article_links", [u for u in every if self.portal.is_article_url(u)]) or []
-        for url in self.one_link_per_article(articles):
+        for url in self.one_link_per_article(self.list_adapter.article_urls(page)):
             yield self.article_request(url)
-        pages = [u for u in self.links(response, "next_page") if self.portal.is_list_url(u)]
-        if not pages and self.selectors["next_page"] != NEXT_PAGE_LINKS:
-            found = (response.urljoin(h) for h in response.xpath(NEXT_PAGE_LINKS).getall())
-            pages = self.fallback("next_page", [u for u in found if self.portal.is_list_url(u)]) or []
-        if not pages:
-            scripted = heuristics.find_script_pager(response)
-            scripted = response.urljoin(scripted) if scripted else None
-            if scripted and self.portal.is_list_url(scripted):
-                pages = [self.fallback("script_pager", scripted)]
-        for url in pages:
-            yield self.list_request(url)
+        yield from self.list_adapter.next_pages(page)
 
     def article_request(self, url: str) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_article, errback=self.page_failed, meta={PAGE_KIND: "article"})
@@ -296,7 +277,7 @@ class PortalSpider(scrapy.Spider):
         """Absolute URLs of the links ``key`` selects (``<a>`` elements or href strings)."""
         urls = []
         for node in self.select(response, key):
-            href = _usable_href(node.get()) if isinstance(node.root, str) else _href_of(node)
+            href = usable_href(node.get()) if isinstance(node.root, str) else href_of(node)
             if href:
                 urls.append(response.urljoin(href))
         return urls
@@ -332,26 +313,6 @@ class PortalSpider(scrapy.Spider):
 
 
 _PAGE_END = re.compile(r"</html\s*>", re.I)
-#: The target of a link old CMSs open by script: onclick="window.open('9256.html')".
-_SCRIPT_LINK = re.compile(r"""(?:window\.open|location(?:\.href)?\s*=)\s*\(?\s*['"]([^'"]+)['"]""")
-
-
-def _href_of(link: scrapy.Selector) -> str | None:
-    """Where an ``<a>`` leads: its href, or for a ``javascript:`` one the URL its onclick
-    opens; None for mail, fragments and script with no URL."""
-    href = (link.attrib.get("href") or "").strip()
-    if href.lower().startswith("javascript:") or href in ("", "#"):
-        found = _SCRIPT_LINK.search(link.attrib.get("onclick", "") + " " + href)
-        return found.group(1).strip() if found else None
-    return _usable_href(href)
-
-
-def _usable_href(href: str) -> str | None:
-    """``href`` stripped, or None when it leads to no page (mail, fragment, script)."""
-    href = href.strip()
-    return None if not href or href.lower().startswith(("javascript:", "mailto:", "#")) else href
-
-
 def _origin(url: str) -> str:
     """``https://cqmjsw.gov.cn`` of a URL, lower-cased."""
     parts = urlsplit(url)

@@ -578,33 +578,6 @@ def find_footer_lines(page: Selector, body: Selector | None) -> list[str]:
 
 _FOLLOWING = etree.XPath(f"following::*[position() <= {FOOTER_SCAN}]")
 
-#: The pager TRS WCM (the CMS of many government sites) writes by script:
-#: ``createPageHTML(5, 0, "index", "html")`` (page count, 0-based current page, file stem,
-#: extension), the arguments sometimes variables set just before (``var countPage = 5``).
-_SCRIPT_PAGER = re.compile(r"createPageHTML\(([^)]*)\)")
-_SCRIPT_NUMBER = r"\b{}\s*=\s*['\"]?(\d+)"
-
-
-def find_script_pager(page: Selector) -> str | None:
-    """The next list page (relative URL) of a pager a script writes, or None on the last
-    page: page 0 is ``index.html``, page n ``index_n.html``."""
-    for script in page.xpath("//script/text()").getall():
-        for call in _SCRIPT_PAGER.finditer(script):
-            args = [arg.strip().strip("'\"") for arg in call.group(1).split(",")]
-            if len(args) < 4:
-                continue
-            numbers = []
-            for arg in args[:2]:
-                if not arg.isdigit():
-                    value = re.search(_SCRIPT_NUMBER.format(re.escape(arg)), script) if arg else None
-                    arg = value.group(1) if value else ""
-                numbers.append(int(arg) if arg.isdigit() else None)
-            total, current = numbers
-            stem, extension = args[2], args[3]
-            if total is not None and current is not None and re.fullmatch(r"[\w-]+", stem + extension):
-                return f"{stem}_{current + 1}.{extension}" if current + 1 < total else None
-    return None
-
 
 def find_next_article_page(page: Selector, page_url: str, stem: str, extension: str,
                            number: int) -> tuple[str, int] | None:

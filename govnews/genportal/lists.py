@@ -16,8 +16,8 @@ from scrapy.http import TextResponse
 
 from govnews.genportal.selectors import depth, lowest_common_ancestor, stable_selector
 from govnews.genportal.shapes import LinkGroup, group_links, shape_of
-from spiders import heuristics
 from spiders.base import NEXT_PAGE_LINKS
+from spiders.lists import trs_pager
 
 
 @dataclass
@@ -47,7 +47,7 @@ def read_list(page: TextResponse) -> ListReading:
     groups = group_links(url for _, url in links)
     next_anchor, next_url = _next_link(page)
     scripted = None
-    if next_url is None and (scripted := heuristics.find_script_pager(page)):
+    if next_url is None and (pager_script := trs_pager.find(page)) and (scripted := pager_script.next_page):
         next_url = page.urljoin(scripted)
     pager = next_anchor.getparent() if next_anchor is not None else None
     list_shapes = {shape_of(_path(page.url)), *([shape_of(_path(next_url))] if next_url else [])}
