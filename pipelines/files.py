@@ -45,10 +45,8 @@ class AttachmentFilesPipeline(FilesPipeline):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        #: Size of each downloaded URL's body, for item_completed (FileInfo has no size).
-        self.sizes: dict[str, int] = {}
-        #: Text of each downloaded URL's document (ATTACHMENT_TEXT), for item_completed.
-        self.texts: dict[str, str | None] = {}
+        #: ATTACHMENT_TEXT_MAX_CHARS with ATTACHMENT_TEXT on; 0: no text read.
+        self.text_chars = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "AttachmentFilesPipeline":
@@ -75,15 +73,22 @@ class AttachmentFilesPipeline(FilesPipeline):
         extension = suffix if suffix[1:] in FILE_KINDS else ""
         return f"full/{hashlib.sha256(response.body).hexdigest()}{extension}"
 
+    async def media_downloaded(self, response: Response, request: Request, info: MediaPipeline.SpiderInfo,
+                               *, item: Any = None) -> dict[str, Any]:
+        """FilesPipeline's result with the file's ``size`` and, with ATTACHMENT_TEXT, its
+        ``text``: MediaPipeline keeps the result per URL for the run, so every article
+        linking the file gets them."""
+        result = {**await super().media_downloaded(response, request, info, item=item), "size": len(response.body)}
+        if self.text_chars:
+            kind = next((a["kind"] for a in ItemAdapter(item).get("attachments") or [] if a["url"] == request.url), "")
+            result["text"] = self.read_text(request.url, kind, response.body)
+        return result
+
     async def file_downloaded(self, response: Response, request: Request, info: MediaPipeline.SpiderInfo,
                               *, item: Any = None) -> str:
         """Store the body under its hash; the checksum reported is that SHA-256."""
         path = self.file_path(request, response=response, info=info, item=item)
         await ensure_awaitable(self.store.persist_file(path, BytesIO(response.body), info))
-        self.sizes[request.url] = len(response.body)
-        if self.text_chars:
-            kind = next((a["kind"] for a in ItemAdapter(item).get("attachments") or [] if a["url"] == request.url), "")
-            self.texts[request.url] = self.read_text(request.url, kind, response.body)
         return hashlib.sha256(response.body).hexdigest()
 
     def read_text(self, url: str, kind: str, body: bytes) -> str | None:
@@ -101,10 +106,9 @@ class AttachmentFilesPipeline(FilesPipeline):
         attachments = ItemAdapter(item).get("attachments") or []
         for attachment, (ok, result) in zip(attachments, results):
             if ok:
-                attachment.update(path=result["path"], sha256=result["checksum"],
-                                  size=self.sizes.get(result["url"]))
+                attachment.update(path=result["path"], sha256=result["checksum"], size=result["size"])
                 if self.text_chars:
-                    attachment["text"] = self.texts.get(result["url"])
+                    attachment["text"] = result["text"]
                 self.crawler.stats.inc_value("attachments/downloaded")
             else:
                 self.crawler.stats.inc_value("attachments/failed")
