@@ -161,7 +161,9 @@ class IncrementalMiddleware:
         if reason == "finished" and self.crawl_id is not None:
             self.store.miss_failures(self.unreached())
             self.store.finish_crawl(self.crawl_id)
-        if self.crawl_id is not None:  # after the health checks (an extension) ran
+        # After the health checks (an extension) ran; not on a state that failed a write (a
+        # full disk): its run stays unclosed, and one ERROR line (govnews.halt) says why.
+        if self.crawl_id is not None and self.stats.get_value("halt/reason") != "state_failed":
             self.store.close_crawl(self.crawl_id, {"closed": utc_now(), **run_figures(self.stats.get_stats())})
         failed = self.store.failures_of(spider.portal.name)
         if failed:
