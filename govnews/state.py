@@ -45,12 +45,23 @@ Tables (``sqlite3 state/crawl.sqlite3 '.schema'``)::
       doc           INTEGER            → minhash_signatures.doc (ON DELETE CASCADE)
       PRIMARY KEY (band, bucket, doc)
 
+    claims                      articles a running crawl judged new but has not written yet
+      url           TEXT NOT NULL      article URL
+      content_hash  TEXT NOT NULL      as in articles
+      signature     BLOB               MinHash signature as in minhash_signatures; NULL: short text
+      pid           INTEGER NOT NULL   the claiming process (os.getpid())
+      claimed_at    TEXT NOT NULL      ISO 8601 UTC
+      PRIMARY KEY (url, pid)
+      (no other index: it holds only the items in flight, and every index is another page
+      each item writes twice; see :meth:`StateStore.claim`)
+
 For example ``SELECT portal, count(*), max(last_seen) FROM articles GROUP BY portal`` or
 ``SELECT url, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL``.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -59,7 +70,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 FILENAME = "crawl.sqlite3"
-SCHEMA_VERSION = 4  # 2: the failures table; 4: per-run figures in crawls (3: another branch's)
+SCHEMA_VERSION = 5  # 2: failures; 4: per-run figures in crawls (3: another branch's); 5: claims
 #: ``PRAGMA application_id``: tells a govnews state from some other SQLite file.
 APPLICATION_ID = 0x676E7331  # "gns1"
 
@@ -97,6 +108,14 @@ CREATE TABLE IF NOT EXISTS minhash_bands (
     bucket INTEGER NOT NULL,
     doc INTEGER NOT NULL REFERENCES minhash_signatures(doc) ON DELETE CASCADE,
     PRIMARY KEY (band, bucket, doc)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS claims (
+    url TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    signature BLOB,
+    pid INTEGER NOT NULL,
+    claimed_at TEXT NOT NULL,
+    PRIMARY KEY (url, pid)
 ) WITHOUT ROWID;
 """
 
@@ -144,6 +163,10 @@ class StateStore:
         self.path = path
         self.users = 1
         self.connection = _connect(path)
+        # Claims under this pid are from a process that had it before (pids are reused)
+        # or from this one's earlier store: nothing of this store is in flight yet.
+        with self.transaction() as db:
+            db.execute("DELETE FROM claims WHERE pid = ?", (os.getpid(),))
 
     @classmethod
     def open_dir(cls, directory: str | Path) -> StateStore:
@@ -226,6 +249,51 @@ class StateStore:
             (content_hash, exclude),
         ).fetchone()
         return row[0] if row else None
+
+    # --- claims: articles in flight in some process ----------------------------------------
+    # Two crawls of different portals (scrapyd runs one job a portal) share the state. Each
+    # judges an article in one BEGIN IMMEDIATE transaction (:meth:`transaction`) that
+    # looks at the recorded articles and the claims of other processes and, when the article
+    # is new, claims it; the claim becomes an article row on record, in one transaction too.
+    # So of two copies judged at once in two processes the later sees the earlier's claim.
+
+    def claim(self, url: str, content_hash: str, signature: bytes | None) -> None:
+        """Mark ``url`` as judged new by this process and on its way to the feed."""
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO claims (url, content_hash, signature, pid, claimed_at)"
+                       " VALUES (?, ?, ?, ?, ?)", (url, content_hash, signature, os.getpid(), utc_now()))
+
+    def release(self, urls: Iterable[str]) -> None:
+        """Drop this process's claims of ``urls`` (recorded, or never written)."""
+        with self.transaction() as db:
+            db.executemany("DELETE FROM claims WHERE url = ? AND pid = ?", [(url, os.getpid()) for url in urls])
+
+    def claimed_hash(self, content_hash: str, exclude: str) -> str | None:
+        """URL of the earliest live claim of another process with this body hash, other
+        than ``exclude``."""
+        self._drop_dead_claims()
+        row = self.connection.execute(
+            "SELECT url FROM claims WHERE content_hash = ? AND url IS NOT ? AND pid != ?"
+            " ORDER BY claimed_at LIMIT 1", (content_hash, exclude, os.getpid())).fetchone()
+        return row[0] if row else None
+
+    def claimed_signatures(self, exclude: str) -> list[tuple[str, bytes]]:
+        """(url, signature) of every live claim of another process, oldest first. No LSH
+        bands here: claims are only the items in flight, a few per process."""
+        self._drop_dead_claims()
+        return self.connection.execute(
+            "SELECT url, signature FROM claims WHERE signature IS NOT NULL AND url IS NOT ? AND pid != ?"
+            " ORDER BY claimed_at", (exclude, os.getpid())).fetchall()
+
+    def _drop_dead_claims(self) -> None:
+        """Forget the claims of processes that are gone (a SIGKILLed crawl), so they never
+        block an article."""
+        pids = [pid for (pid,) in self.connection.execute(
+            "SELECT DISTINCT pid FROM claims WHERE pid != ?", (os.getpid(),))]
+        dead = [(pid,) for pid in pids if not _alive(pid)]
+        if dead:
+            with self.transaction() as db:
+                db.executemany("DELETE FROM claims WHERE pid = ?", dead)
 
     # --- pages that failed -----------------------------------------------------------------
 
@@ -391,6 +459,17 @@ def _connect(path: Path) -> sqlite3.Connection:
         raise
     db.execute("PRAGMA busy_timeout = 30000")  # in a crawl, wait for other crawlers' commits
     return db
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (on this machine: the state is a local file)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _migrate(db: sqlite3.Connection, version: int) -> None:

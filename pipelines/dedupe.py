@@ -22,7 +22,11 @@ is made in ``process_item``, but the state is written only once the item is out:
 An item no feed wrote (a full disk, a feed that is not a local file) is never recorded, so
 it is fetched again. A kill between write and record leaves an item exported but
 unrecorded, so it is fetched again (a rare repeat), never recorded but lost. Until then the
-verdict waits in ``pending``, so two copies in flight at once are still caught. A state
+verdict waits in ``pending``, so two copies in flight at once are still caught; for
+crawls of other portals running at once in other processes, a new article's verdict is
+also a *claim* in the state (``StateStore.claim``), made in the same transaction as the
+check against recorded articles and other processes' claims, and turned into the article
+row in the same transaction as its record (dropped when the item is not written). A state
 that cannot be written (disk full, read-only: any ``sqlite3.Error`` on a write) halts the
 crawl (govnews.halt, ``state_failed``).
 """
@@ -203,12 +207,21 @@ class DedupePipeline:
         pipeline = cls(crawler, StateStore.open_dir(crawler.settings.get("STATE_DIR") or "state"))
         crawler.signals.connect(pipeline.item_written, signal=govnews_signals.item_written)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def process_item(self, item: Article, spider: Any = None) -> Article:
-        verdict = replace(self.judge(item.url, item.portal, item.body or ""),
-                          complete="pages_missing" not in item.flags)
+        try:
+            with self.store.transaction():  # check and claim: no other process in between
+                verdict = replace(self.judge(item.url, item.portal, item.body or ""),
+                                  complete="pages_missing" not in item.flags)
+                if verdict.duplicate_of is None and verdict.kind != "unchanged":
+                    signature = None if verdict.signature is None else _PACK.pack(*verdict.signature)
+                    self.store.claim(item.url, verdict.content_hash, signature)
+        except sqlite3.Error as exc:
+            halt(self.crawler, "state_failed", f"crawl state {self.store.path}: cannot write ({exc})")
+            raise DropItem(f"not judged, the crawl state failed: {item.url}") from None
         self.pending[item.url] = verdict
         self.stats.inc_value(f"dedupe/{verdict.kind}")
         if verdict.kind == "unchanged":
@@ -230,15 +243,17 @@ class DedupePipeline:
         recorded = in_flight.content_hash if in_flight else self.store.content_hash_of(url)
         if recorded == digest:
             return Verdict(portal, digest, None, kind="unchanged")
-        exact = self.store.find_hash(digest, exclude=url) or next(
+        exact = self.store.find_hash(digest, exclude=url) or self.store.claimed_hash(digest, url) or next(
             (v.duplicate_of or other for other, v in self.pending.items()
              if other != url and v.content_hash == digest), None)
         if exact:
             return Verdict(portal, digest, None, exact, "exact")
         if signature is not None:
+            claimed = ((other, _PACK.unpack(packed)) for other, packed in self.store.claimed_signatures(url))
+            in_flight = ((other, v.signature) for other, v in self.pending.items() if other != url and v.signature)
             near = self.index.match(signature, exclude=url) or next(
-                (other for other, v in self.pending.items() if other != url and v.signature
-                 and similarity(signature, v.signature) >= self.index.threshold), None)
+                (other for other, theirs in (*claimed, *in_flight)
+                 if similarity(signature, theirs) >= self.index.threshold), None)
             if near:
                 return Verdict(portal, digest, None, near, "near")
         return Verdict(portal, digest, signature, kind="updated" if recorded else "unique")
@@ -257,6 +272,13 @@ class DedupePipeline:
             self._write(lambda: self.store.touch(item.url, verdict.complete))
         elif verdict is not None and isinstance(exception, DuplicateItem):
             self._record(item.url, verdict)
+        elif verdict is not None:
+            self._write(lambda: self.store.release([item.url]))
+
+    def item_error(self, item: Any, response: Any, spider: Spider, failure: Any) -> None:
+        """A later stage failed on the item: it is not emitted, so its claim goes."""
+        if self.pending.pop(getattr(item, "url", None), None) is not None:
+            self._write(lambda: self.store.release([item.url]))
 
     def _record(self, url: str, verdict: Verdict) -> None:
         def record() -> None:
@@ -264,6 +286,7 @@ class DedupePipeline:
                 self.store.record(url, verdict.portal, verdict.content_hash, verdict.duplicate_of, verdict.complete)
                 if verdict.signature is not None:
                     self.index.insert(url, verdict.signature)
+                self.store.release([url])
         self._write(record)
 
     def _write(self, write: Any) -> None:
@@ -274,4 +297,6 @@ class DedupePipeline:
             halt(self.crawler, "state_failed", f"crawl state {self.store.path}: cannot write ({exc})")
 
     def spider_closed(self, spider: Spider) -> None:
+        """Items still pending were never written (a feed failed): their claims go."""
+        self._write(lambda: self.store.release(self.pending))
         self.store.close()

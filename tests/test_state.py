@@ -241,6 +241,6 @@ def test_a_state_of_an_older_schema_gains_the_run_figures_and_keeps_its_runs(tmp
     finally:
         store.close()
     with contextlib.closing(sqlite3.connect(path)) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         assert columns(db, "crawls")[:4] == ["id", "portal", "started", "finished"]
         assert len(columns(db, "crawls")) == 17
