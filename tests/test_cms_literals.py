@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govnews.cms import FAMILIES
-from govnews.cms.detect import score
+from govnews.cms.detect import _links, score
 from govnews.cms.literals import required_literals
 
 SIGNS = [sign for family in FAMILIES.values() for sign in family.signs]
@@ -49,3 +49,25 @@ def test_score_counts_the_signs_found():
     html = "<div class='TRS_Editor'></div><script>createPageHTML(2, 0, 'index', 'html')</script>"
     assert score(FAMILIES["trs"], html, "http://a.gov.cn/zw/202001/t20200101_1.html") == 3 + 2 + 2
     assert score(FAMILIES["trs"], html.replace("TRS_Editor", "TRS_Edit"), "http://a.gov.cn/1.html") == 2
+
+
+LINK_SIGNS = [sign for sign in SIGNS if sign.where == "links"]
+
+
+@st.composite
+def page_with_links(draw):
+    """Page text of attribute-like pieces (``href=``, quotes, matches of a ``links`` sign,
+    random text) in any order, so attributes overlap, nest and run unclosed."""
+    sign = draw(st.sampled_from(LINK_SIGNS))
+    piece = st.one_of(st.sampled_from(["href=", "HREF=", '"', "'", " ", "title=\"", "/", "大"]),
+                      st.from_regex(sign.pattern, fullmatch=True), st.text(max_size=8))
+    return sign, "".join(draw(st.lists(piece, max_size=12)))
+
+
+@settings(max_examples=500)
+@given(page_with_links())
+def test_a_links_sign_matches_in_the_links_where_it_matches_in_the_page(case):
+    sign, html = case
+    source = html.encode("utf-8", "surrogatepass")
+    links = _links(source, source.lower()).decode("utf-8", "surrogatepass")
+    assert (sign.pattern.search(links) is None) == (sign.pattern.search(html) is None)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-Where = Literal["generator", "html", "url"]
+Where = Literal["generator", "html", "links", "url"]
 
 
 @dataclass(frozen=True)
@@ -41,15 +41,15 @@ FAMILIES: dict[str, Family] = {family.name: family for family in (
         ("generator", r"\bTRS\b", 3),
         ("html", r"class=[\"']?TRS_(?:Editor|UEDITOR)", 3),
         ("html", r"\bcreatePageHTML\s*\(", 2),
-        ("html", r"href=[\"'][^\"']*/t\d{8}_\d+\.s?html?[\"']", 1),
+        ("links", r"href=[\"'][^\"']*/t\d{8}_\d+\.s?html?[\"']", 1),
         ("url", r"/t\d{8}_\d+(?:_\d+)?\.s?html?$", 2),
     ), {"body": ".TRS_Editor, .TRS_UEDITOR, .trs_editor_view"}),
     Family("hanweb", "Hanweb 大汉 JCMS / jpaas", _signs(
         ("generator", r"hanweb|大汉|\bjcms\b", 3),
         ("html", r"/module/(?:web/jpage/)?dataproxy\.jsp", 3),
         ("html", r"\bhanweb\b|\bjpaas\b|/jcms_files/", 2),
-        ("html", r"href=[\"'][^\"']*/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html", 2),
-        ("html", r"href=[\"'][^\"']*/col/col\d+/", 1),
+        ("links", r"href=[\"'][^\"']*/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html", 2),
+        ("links", r"href=[\"'][^\"']*/col/col\d+/", 1),
         ("url", r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$", 3),
         ("url", r"/col/col\d+/(?:index(?:_\d+)?\.html)?$", 2),
     ), {"body": "#zoom, .bt_content, #barrierfree_container .article-content"}),
@@ -63,7 +63,7 @@ FAMILIES: dict[str, Family] = {family.name: family for family in (
         ("generator", r"founder|方正|翔宇", 3),
         ("html", r"<!--\s*enp(?:property|content)\b|<founder-content", 3),
         ("html", r"id=[\"']?ozoom\b", 2),
-        ("html", r"href=[\"'][^\"']*\bnode_\d+(?:_\d+)?\.htm[\"']", 1),
+        ("links", r"href=[\"'][^\"']*\bnode_\d+(?:_\d+)?\.htm[\"']", 1),
         ("url", r"/\d{4}-\d{2}/\d{2}/content_\d+\.htm$", 1),
         ("url", r"/node_\d+(?:_\d+)?\.htm$", 2),
     ), {"body": "founder-content, #ozoom"}),
