@@ -64,6 +64,9 @@ _ORPHAN = re.compile(f"(?<=\\?)([{_PINYIN_LETTERS}]{{1,6}}) ?[)）]")
 _NASALS = {"m", "n", "ng", "hm", "hng"}
 
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+#: A character :data:`_FULLWIDTH` maps. ``str.translate`` looks every character of a
+#: non-ASCII text up in the table; the regex finds most lines hold none, ten times faster.
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")
 
 SCRIPTS = ("hans", "hant", "mixed", "none")
 
@@ -163,7 +166,7 @@ def fold_width(text: str) -> str:
     Pages serve ``来源：`` and ``，``; the origin sites and the users' references use the
     folded form.  Curly quotes and dashes (“ ” —) are real typography and stay.
     """
-    return text.translate(_FULLWIDTH)
+    return text.translate(_FULLWIDTH) if _WIDE.search(text) else text
 
 
 def _annotation_spans(text: str) -> list[tuple[int, int]]:
