@@ -16,8 +16,8 @@ Run when each spider closes (``SPIDERMON_SPIDER_CLOSE_MONITORS = [HealthSuite]``
   ``HEALTH_MAX_BLOCK_RATE``.
 - **finish reason**: ``finished``, or ``shutdown`` (an operator's stop, fetched on next run).
 
-A failed check sets ``health/failed`` (the number of failed checks; exit code 4 is to follow
-from it, govnews/exitcodes.py), ``health/checks`` (their reasons, for the state and
+A failed check sets ``health/failed`` (the number of failed checks; the crawl exits with code 4,
+govnews.exitcodes), ``health/checks`` (their reasons, for the state and
 ``scrapy health``) and logs one WARNING line per check naming the portal and the check.
 WARNING, not Spidermon's ERROR report: an ERROR line means an error in the crawler (exit 1).
 The run's figures and verdict are kept in the ``crawls`` table by govnews.incremental.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 from pathlib import Path
 
 from scrapy import signals
@@ -11,12 +12,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from scrapy.settings import SETTINGS_PRIORITIES
 
-from govnews import portallog
-from govnews.commands import arguments
+from govnews import exitcodes, portallog
+from govnews.commands import arguments, preflight
 from govnews.feeds import SharedFeed, default_feed_path, log_default_feed
-from govnews.replay import ReplayError, sources_in
-from govnews.state import StateError, StateStore
-from portals import PortalError, available_portals, load_configured_portal
+from portals import available_portals
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseRunSpiderCommand):
@@ -45,15 +46,12 @@ class Command(BaseRunSpiderCommand):
         names = [n for n in opts.spargs.pop("portals", "").split(",") if n] or (
             available_portals(Path(folder)) if folder else available_portals()
         )
-        try:
-            portals = [load_configured_portal(name, self.settings) for name in names]
-            for root in self.settings.getlist("REPLAY"):  # a bad one must not mean a live crawl
-                sources_in(Path(root).resolve())
-            # Opened once for all crawlers: a bad state file is one clear line, not a
-            # traceback per crawler; the crawlers share this store (StateStore.open_dir).
-            state = StateStore.open_dir(self.settings.get("STATE_DIR") or "state")
-        except (PortalError, StateError, ReplayError) as exc:
-            raise UsageError(str(exc), print_help=False) from exc
+        prepared = preflight.prepare(self.settings, names)
+        for message in prepared.held:
+            logger.error(message)
+        if not prepared.portals:
+            self.exitcode = exitcodes.LOCK_HELD
+            return
         default = None if self.feeds else default_feed_path(self.settings, "crawlall")
         if default:
             log_default_feed(default, "start")
@@ -62,13 +60,13 @@ class Command(BaseRunSpiderCommand):
 
         crawlers: list[tuple[str, Crawler]] = []
         jobdir = self.settings.get("JOBDIR")
-        for portal in portals:
+        for portal in prepared.portals:
             crawler = self._create_crawler(portal.template)
             if jobdir:  # one job folder per crawler: a shared request queue would mix portals
                 # Above "cmdline": crawl() merges the command's own settings in at that level.
                 crawler.settings.set("JOBDIR", str(Path(jobdir) / portal.name),
                                      priority=SETTINGS_PRIORITIES["cmdline"] + 1)
-            if len(portals) > 1:  # Scrapy's log_count/* count every crawler's lines
+            if len(prepared.portals) > 1:  # Scrapy's log_count/* count every crawler's lines
                 crawler.settings.set("STATS_LOG_COUNTS", False, priority=SETTINGS_PRIORITIES["cmdline"] + 1)
             for feed in feeds:
                 feed.attach(crawler)
@@ -76,20 +74,23 @@ class Command(BaseRunSpiderCommand):
             crawler.signals.connect(portallog.filter_handlers, signal=signals.spider_opened)
             self.crawler_process.crawl(crawler, portal=portal, **opts.spargs)
             crawlers.append((portal.name, crawler))
-        self.crawler_process.start()
-        for feed in feeds:
-            feed.close()
-        state.close()
+        try:
+            self.crawler_process.start()
+            for feed in feeds:
+                feed.close()
+        finally:
+            prepared.close()
         if default:
             log_default_feed(default, "end")
 
         for name, crawler in crawlers:
             print(summary_line(name, crawler.stats.get_stats()))
-        # RECORD failing, a feed or the state that cannot be written stop a crawl short.
-        stopped = any(crawler.stats.get_value("record/errors") or crawler.stats.get_value("halt/reason")
-                      or crawler.stats.get_value("signal_errors/count") for _, crawler in crawlers)
-        if self.crawler_process.bootstrap_failed or stopped:
-            self.exitcode = 1
+        codes = [exitcodes.of_crawl(crawler.stats.get_stats()) for _, crawler in crawlers]
+        if prepared.held:
+            codes.append(exitcodes.LOCK_HELD)
+        if self.crawler_process.bootstrap_failed:
+            codes.append(exitcodes.ERRORS)
+        self.exitcode = exitcodes.most_urgent(codes)
 
 
 def summary_line(portal: str, stats: dict) -> str:

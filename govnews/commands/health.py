@@ -16,10 +16,9 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from govnews.exitcodes import HEALTH_FAILED
 from govnews.state import FILENAME, StateError, StateStore
 
-#: Exit code of a failed health check (the shared contract of govnews/exitcodes.py).
-HEALTH_FAILED = 4
 COLUMNS = ("portal", "started", "finished", "reason", "listed", "baseline", "items",
            "coverage t/d/b/s %", "blocked", "verdict")
 
