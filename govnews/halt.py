@@ -12,6 +12,10 @@ closing are no-ops: one line, the first reason.
 from __future__ import annotations
 
 import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
@@ -29,6 +33,16 @@ def halt(crawler: Crawler, reason: str, message: str) -> None:
     logger.error("%s: %s; crawl stopped (%s), nothing recorded that was not written", portal, message, reason)
     if crawler.engine is not None and crawler.engine.spider is not None:
         deferred_from_coro(crawler.engine.close_spider_async(reason=reason))
+
+
+@contextmanager
+def state_writes(crawler: Crawler, path: Path) -> Iterator[None]:
+    """Writes to the crawl state at ``path``: one that fails (disk full, read-only: any
+    ``sqlite3.Error``) halts the crawl (``state_failed``) instead of raising."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        halt(crawler, "state_failed", f"crawl state {path}: cannot write ({exc})")
 
 
 def halted(crawler: Crawler) -> bool:

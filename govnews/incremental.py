@@ -33,6 +33,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from govnews import signals as govnews_signals
+from govnews.halt import state_writes
 from govnews.health import run_figures
 from govnews.state import StateStore, utc_now
 from pipelines.validate import InvalidArticle
@@ -70,7 +71,9 @@ class IncrementalMiddleware:
 
     def page_failed(self, url: str, reason: str, spider: Spider) -> None:
         """Remember a failed page; say when it is tried again."""
-        attempts = self.store.record_failure(url, spider.portal.name, reason)
+        attempts = 0
+        with state_writes(self.crawler, self.store.path):
+            attempts = self.store.record_failure(url, spider.portal.name, reason)
         if attempts > 1:
             self.stats.inc_value("failed/again")
             logger.warning("%s: %s failed %d times (%s); tried again in %d runs",
@@ -117,7 +120,8 @@ class IncrementalMiddleware:
         articles = [r for r in requests if r.meta.get(PAGE_KIND) == "article"]
         if response.status == 200:  # an errback's output comes with the failed response
             if articles:
-                self.store.clear_failure(canonical(response.url))
+                with state_writes(self.crawler, self.store.path):
+                    self.store.clear_failure(canonical(response.url))
             elif not (response.meta.get(LIST_PROBE) or (not response.meta.get(LIST_API)
                                                          and any(r.meta.get(LIST_API) for r in requests))):
                 # A list of nothing: a changed template or a challenge without a mark (not
@@ -151,20 +155,21 @@ class IncrementalMiddleware:
 
     def spider_opened(self, spider: Spider) -> None:
         self.complete_until = self.store.last_finished(spider.portal.name)
-        self.crawl_id = self.store.begin_crawl(spider.portal.name)
+        with state_writes(self.crawler, self.store.path):
+            self.crawl_id = self.store.begin_crawl(spider.portal.name)
         self.failed = self.store.failures_of(spider.portal.name)
         self.reached = {spider.canonical_url(url) for url in spider.portal.start_urls}
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """A finished run is complete: every due failed page was reached (or, no longer
-        linked, counted as failed again); failures still open are tracked one by one."""
-        if reason == "finished" and self.crawl_id is not None:
-            self.store.miss_failures(self.unreached())
-            self.store.finish_crawl(self.crawl_id)
-        # After the health checks (an extension) ran; not on a state that failed a write (a
-        # full disk): its run stays unclosed, and one ERROR line (govnews.halt) says why.
-        if self.crawl_id is not None and self.stats.get_value("halt/reason") != "state_failed":
-            self.store.close_crawl(self.crawl_id, {"closed": utc_now(), **run_figures(self.stats.get_stats())})
+        linked, counted as failed again); failures still open are tracked one by one. A state
+        that cannot take these writes halts (one ERROR line, exit code 1, the run unfinished)."""
+        with state_writes(self.crawler, self.store.path):
+            if reason == "finished" and self.crawl_id is not None:
+                self.store.miss_failures(self.unreached())
+                self.store.finish_crawl(self.crawl_id)
+            if self.crawl_id is not None:  # after the health checks (an extension) ran
+                self.store.close_crawl(self.crawl_id, {"closed": utc_now(), **run_figures(self.stats.get_stats())})
         failed = self.store.failures_of(spider.portal.name)
         if failed:
             logger.warning("%s: %d page(s) failed and are fetched again in later runs (%s)",

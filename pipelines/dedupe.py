@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 import struct
 from dataclasses import dataclass, replace
 from functools import cache
@@ -46,7 +45,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from govnews import signals as govnews_signals
-from govnews.halt import halt
+from govnews.halt import state_writes
 from govnews.items import Article
 from govnews.state import StateStore
 from pipelines.script import normalize_text
@@ -291,10 +290,8 @@ class DedupePipeline:
 
     def _write(self, write: Any) -> None:
         """Run one state write; when the state cannot take it, halt the crawl."""
-        try:
+        with state_writes(self.crawler, self.store.path):
             write()
-        except sqlite3.Error as exc:
-            halt(self.crawler, "state_failed", f"crawl state {self.store.path}: cannot write ({exc})")
 
     def spider_closed(self, spider: Spider) -> None:
         """Items still pending were never written (a feed failed): their claims go."""

@@ -94,8 +94,9 @@ class ArchiveProxy:
         self.server.server_close()
 
 
-def crawl_through(proxy: ArchiveProxy, workdir: Path, *args: str) -> CrawlResult:
-    """``scrapy crawlall -a portals=whrx`` live over ``proxy``, no politeness delay."""
+def crawl_through(proxy: ArchiveProxy, workdir: Path, *args: str, returncode: int = 0) -> CrawlResult:
+    """``scrapy crawlall -a portals=whrx`` live over ``proxy``, no politeness delay; it must
+    exit with ``returncode`` (3: pages failed, govnews.exitcodes)."""
     env = {"http_proxy": proxy.url, "no_proxy": "", "NO_PROXY": ""}
     return crawlall(workdir, "-a", "portals=whrx", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-                    *args, env=env, replay=None)
+                    *args, env=env, replay=None, returncode=returncode)

@@ -69,7 +69,7 @@ def test_an_article_page_that_does_not_answer_is_a_failure_fetched_again(tmp_pat
     breaks(archive)
     options = ("-s", "DOWNLOAD_MAXSIZE=100000", "-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMES=1")
     with ArchiveProxy(archive) as proxy:
-        first = crawl_through(proxy, tmp_path, *options)
+        first = crawl_through(proxy, tmp_path, *options, returncode=3)
         assert sorted(i["url"] for i in first.items) == sorted(set(article_urls("whrx")) - {ON_PAGE_TWO})
         assert proxy.requests[ON_PAGE_TWO] == tries
         assert first.stats["whrx"][f"failed/{reason}"] == 1 and "failed=1 blocked=0" in first.output
@@ -89,7 +89,7 @@ def test_a_link_over_the_url_length_limit_is_a_failure_fetched_once_the_limit_al
                                                LONG.removeprefix("http://www.whrx.net").encode()))
     answer(archive, LONG, status=200, file="pages/article_31288.html", headers={"Content-Type": "text/html; charset=gbk"})
     with ArchiveProxy(archive) as proxy:
-        first = crawl_through(proxy, tmp_path)
+        first = crawl_through(proxy, tmp_path, returncode=3)
         assert len(first.items) == 6 and first.stats["whrx"]["failed/url_length"] == 1
         assert "whrx: article " + LONG[:120] in first.output and "failed (url_length: over 2083 characters)" in first.output
         assert [f[:2] for f in failures(tmp_path)] == [(LONG, "url_length")]
@@ -109,7 +109,7 @@ LIST_TWO_CASES = {
 def test_list_page_two_that_yields_no_links_is_a_failure_and_its_articles_come_later(tmp_path, archive, case):
     serve_list_two(archive, LIST_TWO_CASES[case])
     with ArchiveProxy(archive) as proxy:
-        first = crawl_through(proxy, tmp_path)
+        first = crawl_through(proxy, tmp_path, returncode=3)
         assert len(first.items) == 4 and first.stats["whrx"]["failed/empty_list"] == 1
         assert f"whrx: list {LIST_TWO} failed (empty_list: no article links)" in first.output
         repair(archive)
@@ -126,7 +126,7 @@ def test_a_split_article_whose_later_page_answers_412_is_emitted_again_whole_onc
         '<script r="m">$_ts=window["$_ts"];if(!$_ts)$_ts={};$_ts.nsd=1;</script></head><body></body></html>')
     answer(archive, SPLIT_TWO, status=412, file="pages/ruishu.html", headers=HTML)
     with ArchiveProxy(archive) as proxy:
-        first = crawl_through(proxy, tmp_path)
+        first = crawl_through(proxy, tmp_path, returncode=3)
         assert sorted(i["url"] for i in first.items) == sorted(article_urls("whrx"))
         cut = next(i for i in first.items if i["url"] == SPLIT)
         assert "pages_missing" in cut["flags"] and first.stats["whrx"]["failed/blocked:ruishu"] == 1
@@ -146,7 +146,7 @@ def test_a_site_that_refuses_connections_leaves_its_start_page_failed_until_it_a
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]
     down = crawlall(tmp_path, "-a", "portals=whrx", "-s", "RETRY_TIMES=0", replay=None,
-                    env={"http_proxy": f"http://127.0.0.1:{closed}", "no_proxy": "", "NO_PROXY": ""})
+                    env={"http_proxy": f"http://127.0.0.1:{closed}", "no_proxy": "", "NO_PROXY": ""}, returncode=3)
     assert down.items == [] and down.stats["whrx"]["failed/connection_refused"] == 1
     assert [f[:2] for f in failures(tmp_path)] == [(BASE.rstrip("/"), "connection_refused")]
     with ArchiveProxy(archive) as proxy:

@@ -40,11 +40,12 @@ class NewsSite(Site):
         return 200, {}, html.encode()
 
 
-def crawl(tmp_path, site: NewsSite, extra: str = "") -> CrawlResult:
+def crawl(tmp_path, site: NewsSite, extra: str = "", returncode: int = 0) -> CrawlResult:
     portals = write_portal(tmp_path / "portals", "xinwen", "www.xinwen.gov.cn", r"/news/list_\d+\.html$",
                            r"/news/\d+\.html$", [f"{HOST}/news/list_1.html"], extra=extra)
     return crawlall(tmp_path, "-a", "portals=xinwen", "-s", f"PORTALS_DIR={portals}",
-                    "-s", "AUTOTHROTTLE_ENABLED=False", replay=None, env=site.env, timeout=120)
+                    "-s", "AUTOTHROTTLE_ENABLED=False", replay=None, env=site.env, timeout=120,
+                    returncode=returncode)
 
 
 def health(*args: str) -> subprocess.CompletedProcess:
@@ -60,7 +61,7 @@ def test_a_portal_whose_lists_show_half_their_articles_fails_against_its_own_ear
     with NewsSite() as site:
         runs = [crawl(tmp_path, site) for _ in range(4)]
         site.articles = 5  # the site now lists half its articles
-        broken = crawl(tmp_path, site)
+        broken = crawl(tmp_path, site, returncode=4)  # govnews.exitcodes.HEALTH_FAILED
     assert [len(run.items) for run in runs] == [10, 0, 0, 0]  # incremental: nothing new after run 1
     for run in runs:  # runs 1-4: no baseline yet (fewer than 3 finished runs N-2 …), the rest fine
         assert "health/failed" not in run.stats["xinwen"] and warnings_of(run) == []
@@ -90,7 +91,7 @@ def test_a_portal_whose_lists_show_half_their_articles_fails_against_its_own_ear
 def test_a_portal_whose_pages_lack_dates_fails_the_coverage_its_portal_file_sets(tmp_path):
     with NewsSite() as site:
         site.undated = {4}  # 9 of 10 dated: enough for the default 80 %, not for this portal's 100 %
-        result = crawl(tmp_path, site, extra="[health]\npublished_at = 1.0\n")
+        result = crawl(tmp_path, site, extra="[health]\npublished_at = 1.0\n", returncode=4)
     stats = result.stats["xinwen"]
     reason = "published_at in 9 of 10 items (90%); at least 100% wanted"
     assert len(result.items) == 10 and stats["health/failed"] == 1
@@ -105,7 +106,7 @@ def test_a_portal_whose_pages_lack_dates_fails_the_coverage_its_portal_file_sets
 def test_a_run_whose_list_page_is_a_block_page_fails_the_block_rate(tmp_path):
     with NewsSite() as site:
         site.list_page = CAPTCHA
-        result = crawl(tmp_path, site)
+        result = crawl(tmp_path, site, returncode=4)  # a failed page too: health goes first
     stats = result.stats["xinwen"]
     reason = "1 of 2 pages were block pages (50%); at most 20%"
     assert result.items == [] and stats["blocked/count"] == 1 and stats["health/failed"] == 1

@@ -135,7 +135,7 @@ def test_a_dataproxy_answer_with_no_records_is_an_empty_list_fetched_again(tmp_p
     serve(archive, second_group, "empty.xml", "<?xml version='1.0' encoding='UTF-8'?><datastore><recordset>"
           "</recordset><totalrecord>7</totalrecord></datastore>", "text/xml; charset=UTF-8")
     with ArchiveProxy(archive) as proxy:
-        first = live(proxy, tmp_path, "hanweb_gov")
+        first = live(proxy, tmp_path, "hanweb_gov", returncode=3)
         assert sorted(i["url"] for i in first.items) == sorted(ARTICLES["hanweb_gov"][:3])
         assert first.stats["hanweb_gov"]["failed/empty_list"] == 1
         assert f"hanweb_gov: list {second_group} failed (empty_list: no article links)" in first.output
@@ -204,7 +204,7 @@ def test_a_json_api_answer_that_is_not_json_is_an_empty_list(tmp_path):
     archive = copy_archive(tmp_path, "json_news")
     serve(archive, f"{JSON_PAGE}1", "waf.html", "<html><body>系统繁忙，请稍后再试</body></html>", "text/html")
     with ArchiveProxy(archive) as proxy:
-        result = live(proxy, tmp_path, "json_news")
+        result = live(proxy, tmp_path, "json_news", returncode=3)
     assert result.items == [] and lists_requested(proxy) == [f"{JSON_PAGE}1"]
     assert f"json_news: list API answer {JSON_PAGE}1 is not JSON" in result.output
     assert result.stats["json_news"]["failed/empty_list"] == 1
@@ -216,7 +216,7 @@ def test_a_json_api_page_whose_entries_link_no_article_is_an_empty_list_and_pagi
     page = (archive / "pages" / "list_1.json").read_text(encoding="utf-8").replace('"/xwzx/', '"/xwzx/zt/')
     serve(archive, f"{JSON_PAGE}1", "moved.json", page, "application/json")
     with ArchiveProxy(archive) as proxy:
-        result = live(proxy, tmp_path, "json_news")
+        result = live(proxy, tmp_path, "json_news", returncode=3)
     assert lists_requested(proxy) == LIST_PAGES["json_news"]
     assert sorted(i["url"] for i in result.items) == sorted(ARTICLES["json_news"][3:])
     assert result.stats["json_news"]["failed/empty_list"] == 1

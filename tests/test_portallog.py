@@ -19,7 +19,8 @@ def test_each_crawlers_lines_and_progress_name_its_portal(tmp_path):
     page = "http://www.whrx.net/a/guoneixinwen/hubeixinwen/2020/0410/31288.html"
     answer(archive / "whrx", page, status=404)  # one failed page, logged by govnews
     result = crawlall(tmp_path, "-a", "portals=whrx,gjdb", "-s", "LOGSTATS_INTERVAL=0.1",
-                      "-s", "DOWNLOAD_DELAY=0.2", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False", replay=str(archive))
+                      "-s", "DOWNLOAD_DELAY=0.2", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False", replay=str(archive),
+                      returncode=3)  # the failed page
     lines = [match.groupdict() for match in map(LINE.match, result.output.splitlines()) if match]
     for portal in ("whrx", "gjdb"):
         own = [line for line in lines if line["portal"] == portal]
