@@ -30,7 +30,8 @@ def halt(crawler: Crawler, reason: str, message: str) -> None:
     crawler.stats.set_value("halt/reason", reason)
     spider = crawler.spider
     portal = getattr(getattr(spider, "portal", None), "name", None) or getattr(spider, "name", "crawl")
-    logger.error("%s: %s; crawl stopped (%s), nothing recorded that was not written", portal, message, reason)
+    logger.error("%s: %s; crawl stopped (%s), nothing recorded that was not written", portal, message, reason,
+                 extra={"spider": spider})
     if crawler.engine is not None and crawler.engine.spider is not None:
         deferred_from_coro(crawler.engine.close_spider_async(reason=reason))
 

@@ -41,8 +41,9 @@ def repair(archive):
     shutil.copy(FIXTURES / "whrx" / "manifest.json", archive / "manifest.json")
 
 
-def crawl(tmp_path, archive, *args):
-    return crawlall(tmp_path, "-a", "portals=whrx", *args, replay=str(archive))
+def crawl(tmp_path, archive, *args, returncode=0):
+    """A replayed whrx crawl; ``returncode`` 3 where pages fail (govnews.exitcodes)."""
+    return crawlall(tmp_path, "-a", "portals=whrx", *args, replay=str(archive), returncode=returncode)
 
 
 def failures(tmp_path):
@@ -52,7 +53,7 @@ def failures(tmp_path):
 
 def test_an_article_that_failed_past_list_page_one_is_fetched_again_next_run(tmp_path, archive):
     answer(archive, ON_PAGE_TWO, status=500, headers={"Content-Type": "text/html"})
-    first = crawl(tmp_path, archive)
+    first = crawl(tmp_path, archive, returncode=3)
     assert sorted(i["url"] for i in first.items) == sorted(set(article_urls("whrx")) - {ON_PAGE_TWO})
     assert first.stats["whrx"]["failed/http_500"] == 1 and first.stats["whrx"]["retry/count"] == 3
     assert "whrx: pages=" in first.output and "failed=1" in first.output
@@ -73,7 +74,7 @@ def test_an_article_that_failed_past_list_page_one_is_fetched_again_next_run(tmp
 
 def test_a_list_page_that_failed_is_fetched_again_with_its_articles(tmp_path, archive):
     answer(archive, LIST_TWO, status=503, headers={"Content-Type": "text/html"})
-    first = crawl(tmp_path, archive)
+    first = crawl(tmp_path, archive, returncode=3)
     assert len(first.items) == 4 and first.stats["whrx"]["failed/http_503"] == 1
     repair(archive)
     second = crawl(tmp_path, archive)
@@ -98,7 +99,7 @@ def test_an_article_page_without_an_article_is_a_failure_too(tmp_path, archive):
 def test_a_page_that_keeps_failing_is_tried_after_1_2_4_runs_and_comes_when_it_answers(tmp_path, archive):
     """Past the old give-up limit (three runs) a page is still tried, at growing intervals."""
     answer(archive, ON_PAGE_TWO, status=404, headers={"Content-Type": "text/html"})
-    runs = [crawl(tmp_path, archive) for _ in range(4)]
+    runs = [crawl(tmp_path, archive, returncode=code) for code in (3, 3, 0, 3)]
     tried = [run.stats["whrx"].get("failed/http_404", 0) for run in runs]
     assert tried == [1, 1, 0, 1] and len(runs[0].items) == 6 and not any(run.items for run in runs[1:])
     assert runs[2].stats["whrx"]["downloader/request_count"] == 2  # robots.txt, list page 1: cheap
@@ -114,7 +115,7 @@ def test_a_page_that_keeps_failing_is_tried_after_1_2_4_runs_and_comes_when_it_a
 def test_a_redirect_loop_is_a_failed_page_not_a_silent_loss(tmp_path, archive):
     answer(archive, ON_PAGE_TWO, status=302, headers={"Location": ON_PAGE_TWO + "?r=1"})
     answer(archive, ON_PAGE_TWO + "?r=1", status=302, headers={"Location": ON_PAGE_TWO})
-    first = crawl(tmp_path, archive)
+    first = crawl(tmp_path, archive, returncode=3)
     assert len(first.items) == 6 and first.stats["whrx"]["failed/redirect_loop"] == 1
     assert "redirects in a loop" in first.output and "failed=1" in first.output
     assert failures(tmp_path) == [(ON_PAGE_TWO, "redirect_loop", 1)]
@@ -129,7 +130,7 @@ def test_log_counts_are_left_out_of_per_portal_stats_when_portals_share_a_proces
 
 def test_a_failed_page_no_longer_linked_waits_longer_each_run_it_is_not_reached(tmp_path, archive):
     answer(archive, ON_PAGE_TWO, status=500, headers={"Content-Type": "text/html"})
-    crawl(tmp_path, archive)
+    crawl(tmp_path, archive, returncode=3)
     # The site drops the article from its lists: list page 2 no longer links it.
     page = archive / "pages" / "hubeixinwen_list_12_2.html"
     page.write_bytes(page.read_bytes().replace(b'href="/a/guoneixinwen/hubeixinwen/2020/0410/31288.html"', b""))

@@ -41,6 +41,7 @@ def test_live_crawl_obeys_robots_retries_5xx_and_decodes_gbk(tmp_path, live_setu
             tmp_path, "-a", "portals=whrx", "-s", f"PORTALS_DIR={portals}",
             "-s", "AUTOTHROTTLE_ENABLED=False", replay=None,
             env={"http_proxy": proxy.url, "no_proxy": "", "NO_PROXY": ""},
+            returncode=3,  # the page robots.txt forbids is a failed page
         )
     stats = result.stats["whrx"]
     urls = {item["url"] for item in result.items}

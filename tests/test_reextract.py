@@ -114,7 +114,8 @@ def test_a_later_404_or_block_page_does_not_lose_an_article_read_before(tmp_path
     (archive / soft["file"]).write_bytes((BLOCKS / "soft_404.html").read_bytes())
     soft["headers"] = {"Content-Type": "text/html; charset=utf-8"}
     (archive / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    second = crawlall(tmp_path / "run2", "-a", "portals=whrx", "-s", f"RECORD={folder}", replay=str(archive))
+    second = crawlall(tmp_path / "run2", "-a", "portals=whrx", "-s", f"RECORD={folder}", replay=str(archive),
+                      returncode=3)
     assert len(second.items) == len(first.items) - 2
     done = reextract(str(folder), "-O", str(tmp_path / "out.jsonl"))
     assert done.returncode == 0, done.stderr[-3000:]

@@ -37,7 +37,7 @@ def streamed(size: int):
     return route
 
 
-def crawl_site(tmp_path, routes: dict, *args: str):
+def crawl_site(tmp_path, routes: dict, *args: str, returncode: int = 0):
     articles = [url for url in routes if url.startswith(f"{HOST}/news/") and url != LIST]
     links = "".join(f"<li><a href='{url}'>{n}</a></li>" for n, url in enumerate(articles))
     site = Site(routes={f"{HOST}/robots.txt": ROBOTS_ALLOW_ALL, LIST: page(f"<ul>{links}</ul>"), **routes})
@@ -46,7 +46,7 @@ def crawl_site(tmp_path, routes: dict, *args: str):
     with site:
         result = crawlall(tmp_path, "-a", "portals=big", "-s", f"PORTALS_DIR={portals}",
                           "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "MEMUSAGE_CHECK_INTERVAL_SECONDS=0.2",
-                          *args, replay=None, env=site.env, timeout=120)
+                          *args, replay=None, env=site.env, timeout=120, returncode=returncode)
     return site, result
 
 
@@ -56,7 +56,7 @@ def test_a_gzip_bomb_is_cut_while_it_inflates(tmp_path):
     site, result = crawl_site(tmp_path, {
         f"{HOST}/news/bomb.html": page(bomb, Content_Encoding="gzip"),
         f"{HOST}/news/fine.html": page(article_html("正常的文章")),
-    })
+    }, returncode=3)
     assert [item["title"] for item in result.items] == ["正常的文章"]
     assert site.requested(f"{HOST}/news/bomb.html") == 1
     stats = result.stats["big"]
@@ -69,7 +69,7 @@ def test_a_30_mb_page_is_cut_off_as_it_arrives(tmp_path):
     site, result = crawl_site(tmp_path, {
         f"{HOST}/news/huge.html": streamed(30 << 20),
         f"{HOST}/news/fine.html": page(article_html("正常的文章")),
-    })
+    }, returncode=3)
     assert [item["title"] for item in result.items] == ["正常的文章"]
     stats = result.stats["big"]
     assert stats["failed/size_cap"] == 1
