@@ -211,16 +211,17 @@ class DedupePipeline:
         return pipeline
 
     def process_item(self, item: Article, spider: Any = None) -> Article:
-        try:
-            with self.store.transaction():  # check and claim: no other process in between
-                verdict = replace(self.judge(item.url, item.portal, item.body or ""),
-                                  complete="pages_missing" not in item.flags)
-                if verdict.duplicate_of is None and verdict.kind != "unchanged":
-                    signature = None if verdict.signature is None else _PACK.pack(*verdict.signature)
-                    self.store.claim(item.url, verdict.content_hash, signature)
-        except sqlite3.Error as exc:
-            halt(self.crawler, "state_failed", f"crawl state {self.store.path}: cannot write ({exc})")
-            raise DropItem(f"not judged, the crawl state failed: {item.url}") from None
+        judged = False
+        # Check and claim in one transaction: no other process in between.
+        with state_writes(self.crawler, self.store.path), self.store.transaction():
+            verdict = replace(self.judge(item.url, item.portal, item.body or ""),
+                              complete="pages_missing" not in item.flags)
+            if verdict.duplicate_of is None and verdict.kind != "unchanged":
+                signature = None if verdict.signature is None else _PACK.pack(*verdict.signature)
+                self.store.claim(item.url, verdict.content_hash, signature)
+            judged = True
+        if not judged:
+            raise DropItem(f"not judged, the crawl state failed: {item.url}")
         self.pending[item.url] = verdict
         self.stats.inc_value(f"dedupe/{verdict.kind}")
         if verdict.kind == "unchanged":
