@@ -2,7 +2,8 @@
 
 Run when each spider closes (``SPIDERMON_SPIDER_CLOSE_MONITORS = [HealthSuite]``), per portal:
 
-- **items**: the distinct article links the run's list pages gave (``listed/articles``, known
+- **items**: the distinct article links the run's first list pages gave (page 1 of each
+  start page, ``listed/articles``, known
   articles too, so an incremental run that finds nothing new is not a decline) against a
   baseline of the portal's own earlier runs in the state's ``crawls`` table: the median of
   the finished runs N-1-``HEALTH_BASELINE_SKIP`` … back ``HEALTH_BASELINE_RUNS`` runs (N-2 …

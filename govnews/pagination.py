@@ -77,7 +77,9 @@ class _ListPage:
             self.articles += 1
             new = fingerprint not in self.limits.linked
             self.new += new
-            if new:  # the articles the portal's lists showed this run (govnews.health)
+            # The articles the portal's first list pages showed this run (govnews.health):
+            # the same in a run that pages to the end and in one the incremental stop ends.
+            if new and self.number == 1:
                 self.limits.crawler.stats.inc_value("listed/articles")
             self.limits.linked.add(fingerprint)
             return True
