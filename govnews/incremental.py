@@ -84,7 +84,8 @@ class IncrementalMiddleware:
         """An article page that came out without an article failed too (an anti-bot or
         error page served with 200): it is fetched again next run."""
         if isinstance(exception, InvalidArticle):
-            self.page_failed(item.url, "invalid:" + ",".join(exception.reasons), spider)
+            reason = "invalid:" + ",".join(exception.reasons)
+            govnews_signals.report_page_failed(self.crawler, item.url, reason, f"article {item.url} failed ({reason})")
 
     def is_known(self, url: str) -> bool:
         """True when the article at canonical ``url`` was crawled and needs no refresh."""

@@ -88,8 +88,10 @@ def test_an_article_page_without_an_article_is_a_failure_too(tmp_path, archive):
         "<html><head><script>window.location.href='/?t=1'</script></head><body></body></html>")
     answer(archive, ON_PAGE_TWO, status=200, file="pages/challenge.html",
            headers={"Content-Type": "text/html; charset=utf-8"})
-    first = crawl(tmp_path, archive)
+    first = crawl(tmp_path, archive, returncode=3)
     assert len(first.items) == 6 and first.stats["whrx"]["validate/no_title"] == 1
+    assert first.stats["whrx"]["failed/invalid:no_title,no_body"] == 1 and "failed=1" in first.output
+    assert f"whrx: article {ON_PAGE_TWO} failed (invalid:no_title,no_body); kept to fetch again" in first.output
     assert failures(tmp_path) == [(ON_PAGE_TWO, "invalid:no_title,no_body", 1)]
     repair(archive)
     assert [i["url"] for i in crawl(tmp_path, archive).items] == [ON_PAGE_TWO]
