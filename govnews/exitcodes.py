@@ -36,6 +36,14 @@ def most_urgent(codes: Iterable[int]) -> int:
     return min(codes, key=_URGENCY.index, default=OK)
 
 
+def of_run(crawls: Iterable[Mapping[str, object]], lock_held: bool, bootstrap_failed: bool) -> int:
+    """The exit code of a run: its crawls' stats, a portal it could not lock, a crawler
+    that did not start."""
+    codes = [of_crawl(stats) for stats in crawls]
+    codes += [LOCK_HELD] * lock_held + [ERRORS] * bootstrap_failed
+    return most_urgent(codes)
+
+
 def of_crawl(stats: Mapping[str, object]) -> int:
     """The exit code one portal's crawl earns from its stats."""
     if any(stats.get(name) for name in ERROR_STATS):

@@ -271,7 +271,6 @@ class StateStore:
     def claimed_hash(self, content_hash: str, exclude: str) -> str | None:
         """URL of the earliest live claim of another process with this body hash, other
         than ``exclude``."""
-        self._drop_dead_claims()
         row = self.connection.execute(
             "SELECT url FROM claims WHERE content_hash = ? AND url IS NOT ? AND pid != ?"
             " ORDER BY claimed_at LIMIT 1", (content_hash, exclude, os.getpid())).fetchone()
@@ -280,14 +279,14 @@ class StateStore:
     def claimed_signatures(self, exclude: str) -> list[tuple[str, bytes]]:
         """(url, signature) of every live claim of another process, oldest first. No LSH
         bands here: claims are only the items in flight, a few per process."""
-        self._drop_dead_claims()
         return self.connection.execute(
             "SELECT url, signature FROM claims WHERE signature IS NOT NULL AND url IS NOT ? AND pid != ?"
             " ORDER BY claimed_at", (exclude, os.getpid())).fetchall()
 
-    def _drop_dead_claims(self) -> None:
+    def drop_dead_claims(self) -> None:
         """Forget the claims of processes that are gone (a SIGKILLed crawl), so they never
-        block an article."""
+        block an article: once per judgement, before :meth:`claimed_hash` and
+        :meth:`claimed_signatures`."""
         pids = [pid for (pid,) in self.connection.execute(
             "SELECT DISTINCT pid FROM claims WHERE pid != ?", (os.getpid(),))]
         dead = [(pid,) for pid in pids if not _alive(pid)]
@@ -468,7 +467,7 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:  # another user's process
-        return True
+        pass
     return True
 
 

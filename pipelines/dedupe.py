@@ -214,6 +214,7 @@ class DedupePipeline:
         judged = False
         # Check and claim in one transaction: no other process in between.
         with state_writes(self.crawler, self.store.path), self.store.transaction():
+            self.store.drop_dead_claims()
             verdict = replace(self.judge(item.url, item.portal, item.body or ""),
                               complete="pages_missing" not in item.flags)
             if verdict.duplicate_of is None and verdict.kind != "unchanged":
@@ -250,9 +251,9 @@ class DedupePipeline:
             return Verdict(portal, digest, None, exact, "exact")
         if signature is not None:
             claimed = ((other, _PACK.unpack(packed)) for other, packed in self.store.claimed_signatures(url))
-            in_flight = ((other, v.signature) for other, v in self.pending.items() if other != url and v.signature)
+            pending = ((other, v.signature) for other, v in self.pending.items() if other != url and v.signature)
             near = self.index.match(signature, exclude=url) or next(
-                (other for other, theirs in (*claimed, *in_flight)
+                (other for other, theirs in (*claimed, *pending)
                  if similarity(signature, theirs) >= self.index.threshold), None)
             if near:
                 return Verdict(portal, digest, None, near, "near")

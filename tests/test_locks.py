@@ -53,7 +53,7 @@ def holder(tmp_path):
     process.wait()
 
 
-LOCKED = re.compile(r"ERROR: portal whrx is being crawled by pid (\d+) since (\S+) \(lock (\S+)\)")
+LOCKED = re.compile(r"\[govnews.commands.preflight\] ERROR: portal whrx is being crawled by pid (\d+) since (\S+) \(lock (\S+)\)")
 
 
 @pytest.mark.parametrize("command", [["crawl", "city_news", "-a", "portal=whrx"], ["crawlall", "-a", "portals=whrx"]])

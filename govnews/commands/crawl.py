@@ -9,7 +9,6 @@ process must say so in its exit code.
 from __future__ import annotations
 
 import argparse
-import logging
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
@@ -18,7 +17,6 @@ from govnews import exitcodes
 from govnews.commands import preflight
 from govnews.commands.arguments import check_arguments
 
-logger = logging.getLogger(__name__)
 
 #: Spider arguments (-a) of ``scrapy crawl``: the portal, and the job id scrapyd gives every spider.
 CRAWL_ARGUMENTS = ("portal", "_job")
@@ -38,8 +36,6 @@ class Command(ScrapyCrawl):
             raise UsageError(f"spider {template} needs a portal: scrapy crawl {template} -a portal=NAME",
                              print_help=False)
         prepared = preflight.prepare(self.settings, [opts.spargs["portal"]], template)
-        for message in prepared.held:
-            logger.error(message)
         if not prepared.portals:
             self.exitcode = exitcodes.LOCK_HELD
             return
@@ -49,5 +45,4 @@ class Command(ScrapyCrawl):
             self.crawler_process.start()
         finally:
             prepared.close()
-        code = exitcodes.of_crawl(crawler.stats.get_stats())
-        self.exitcode = exitcodes.ERRORS if self.crawler_process.bootstrap_failed else code
+        self.exitcode = exitcodes.of_run([crawler.stats.get_stats()], False, self.crawler_process.bootstrap_failed)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 from pathlib import Path
 
 from scrapy import signals
@@ -16,8 +15,6 @@ from govnews import exitcodes, portallog
 from govnews.commands import arguments, preflight
 from govnews.feeds import SharedFeed, default_feed_path, log_default_feed
 from portals import available_portals
-
-logger = logging.getLogger(__name__)
 
 
 class Command(BaseRunSpiderCommand):
@@ -47,8 +44,6 @@ class Command(BaseRunSpiderCommand):
             available_portals(Path(folder)) if folder else available_portals()
         )
         prepared = preflight.prepare(self.settings, names)
-        for message in prepared.held:
-            logger.error(message)
         if not prepared.portals:
             self.exitcode = exitcodes.LOCK_HELD
             return
@@ -85,12 +80,8 @@ class Command(BaseRunSpiderCommand):
 
         for name, crawler in crawlers:
             print(summary_line(name, crawler.stats.get_stats()))
-        codes = [exitcodes.of_crawl(crawler.stats.get_stats()) for _, crawler in crawlers]
-        if prepared.held:
-            codes.append(exitcodes.LOCK_HELD)
-        if self.crawler_process.bootstrap_failed:
-            codes.append(exitcodes.ERRORS)
-        self.exitcode = exitcodes.most_urgent(codes)
+        self.exitcode = exitcodes.of_run((crawler.stats.get_stats() for _, crawler in crawlers),
+                                         bool(prepared.held), self.crawler_process.bootstrap_failed)
 
 
 def summary_line(portal: str, stats: dict) -> str:

@@ -8,6 +8,7 @@ the state is opened, so a second run of a portal leaves the state untouched.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,8 @@ from govnews.locks import LockHeld, PortalLock
 from govnews.replay import ReplayError, sources_in
 from govnews.state import StateError, StateStore
 from portals import Portal, PortalError, load_configured_portal
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -42,7 +45,8 @@ class PreparedRun:
 
 def prepare(settings: BaseSettings, names: Iterable[str], template: str | None = None) -> PreparedRun:
     """Load the portals ``names`` (each once), check the replay roots, lock the portals
-    and open the state; every mistake is a ``UsageError`` naming it."""
+    and open the state; every mistake is a ``UsageError`` naming it. A portal another
+    process is crawling is left out, with one ERROR line (its run exits 5)."""
     try:
         portals = [load_configured_portal(name, settings) for name in dict.fromkeys(names)]
         for portal in portals:
@@ -60,6 +64,7 @@ def prepare(settings: BaseSettings, names: Iterable[str], template: str | None =
         try:
             lock.acquire()
         except LockHeld as exc:
+            logger.error("%s", exc)
             run.held.append(str(exc))
             continue
         except OSError as exc:
