@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from pathlib import Path
 
 from govnews.state import utc_now
@@ -38,9 +39,9 @@ class PortalLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.read(fd, 200).decode("ascii", "replace").split()
+            holder = _holder(fd)
             os.close(fd)
-            by = f"pid {holder[0]} since {holder[1]}" if len(holder) == 2 else "another process"
+            by = f"pid {holder[0]} since {holder[1]}" if holder else "another process"
             raise LockHeld(f"portal {self.portal} is being crawled by {by} (lock {self.path})") from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()} {utc_now()}\n".encode("ascii"), 0)
@@ -51,3 +52,14 @@ class PortalLock:
         if self._fd is not None:
             os.close(self._fd)  # closing the only descriptor drops the flock
             self._fd = None
+
+
+def _holder(fd: int) -> tuple[str, str] | None:
+    """The holder's pid and start time. A holder writes them just after taking the lock:
+    read again for up to a second while the file is still empty (or half written)."""
+    for _ in range(20):
+        words = os.pread(fd, 200, 0).decode("ascii", "replace").split()
+        if len(words) == 2:
+            return words[0], words[1]
+        time.sleep(0.05)
+    return None
