@@ -12,6 +12,9 @@ from hypothesis import settings
 
 from tests.crawling import crawlall
 
+# The ``redis_server`` fixture: a real redis-server per test (tests/redisserver.py).
+pytest_plugins = ["tests.redisserver"]
+
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
