@@ -17,7 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from govnews.state import FILENAME, StateStore
+from scrapy.settings import Settings
+
+from govnews.state import open_state
+from govnews.state.sqlite import FILENAME
 from pipelines.dedupe import NearDuplicateIndex
 
 #: GB2312 level 1: the 3755 most common Simplified characters.
@@ -61,7 +64,7 @@ def state_mb(directory: Path) -> float:
 
 def run(sizes: list[int], window: int, directory: Path, seed: int) -> None:
     rng = random.Random(seed)
-    store = StateStore.open_dir(directory)
+    store = open_state(Settings({"STATE_DIR": str(directory)}))
     index = NearDuplicateIndex(store)
     recent: list[str] = []  # a few earlier articles to repost
     reposts = found = 0

@@ -12,13 +12,13 @@ closing are no-ops: one line, the first reason.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
+
+from govnews.state import State
 
 logger = logging.getLogger(__name__)
 
@@ -37,13 +37,13 @@ def halt(crawler: Crawler, reason: str, message: str) -> None:
 
 
 @contextmanager
-def state_writes(crawler: Crawler, path: Path) -> Iterator[None]:
-    """Writes to the crawl state at ``path``: one that fails (disk full, read-only: any
-    ``sqlite3.Error``) halts the crawl (``state_failed``) instead of raising."""
+def state_writes(crawler: Crawler, store: State) -> Iterator[None]:
+    """Writes to the crawl ``store``: one that fails (disk full, read-only, Redis gone: any
+    of ``store.errors``) halts the crawl (``state_failed``) instead of raising."""
     try:
         yield
-    except sqlite3.Error as exc:
-        halt(crawler, "state_failed", f"crawl state {path}: cannot write ({exc})")
+    except store.errors as exc:
+        halt(crawler, "state_failed", f"crawl state {store.location}: cannot write ({exc})")
 
 
 def halted(crawler: Crawler) -> bool:

@@ -38,7 +38,7 @@ from spidermon.contrib.scrapy.extensions import Spidermon
 from spidermon.contrib.scrapy.runners import SpiderMonitorResult, SpiderMonitorRunner
 from spidermon.core.actions import Action
 
-from govnews.state import StateStore
+from govnews.state import open_state
 from portals.loader import COVERAGE_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ class ItemsMonitor(HealthMonitor):
     def test_items(self) -> None:
         """Articles the lists gave against the portal's own lagged baseline."""
         settings = self.settings
-        store = StateStore.open_dir(settings.get("STATE_DIR") or "state")
+        store = open_state(settings)
         try:
             runs = store.closed_runs(self.portal.name, settings.getint("HEALTH_BASELINE_RUNS"),
                                      settings.getint("HEALTH_BASELINE_SKIP"), reason="finished")

@@ -35,7 +35,7 @@ from scrapy.http import Response
 from govnews import signals as govnews_signals
 from govnews.halt import state_writes
 from govnews.health import run_figures
-from govnews.state import StateStore, utc_now
+from govnews.state import State, open_state, utc_now
 from pipelines.validate import InvalidArticle
 from spiders.base import PAGE_KIND
 from spiders.lists.links import LIST_API, LIST_PROBE
@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 
 
 class IncrementalMiddleware:
-    def __init__(self, crawler: Crawler, store: StateStore, refresh_days: float) -> None:
+    def __init__(self, crawler: Crawler, store: State, refresh_days: float) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.store = store
@@ -61,7 +61,7 @@ class IncrementalMiddleware:
     def from_crawler(cls, crawler: Crawler) -> "IncrementalMiddleware":
         if not crawler.settings.getbool("INCREMENTAL", True):
             raise NotConfigured
-        store = StateStore.open_dir(crawler.settings.get("STATE_DIR") or "state")
+        store = open_state(crawler.settings)
         middleware = cls(crawler, store, crawler.settings.getfloat("REFRESH_DAYS", 0))
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
@@ -72,7 +72,7 @@ class IncrementalMiddleware:
     def page_failed(self, url: str, reason: str, spider: Spider) -> None:
         """Remember a failed page; say when it is tried again."""
         attempts = 0
-        with state_writes(self.crawler, self.store.path):
+        with state_writes(self.crawler, self.store):
             attempts = self.store.record_failure(url, spider.portal.name, reason)
         if attempts > 1:
             self.stats.inc_value("failed/again")
@@ -121,7 +121,7 @@ class IncrementalMiddleware:
         articles = [r for r in requests if r.meta.get(PAGE_KIND) == "article"]
         if response.status == 200:  # an errback's output comes with the failed response
             if articles:
-                with state_writes(self.crawler, self.store.path):
+                with state_writes(self.crawler, self.store):
                     self.store.clear_failure(canonical(response.url))
             elif not (response.meta.get(LIST_PROBE) or (not response.meta.get(LIST_API)
                                                          and any(r.meta.get(LIST_API) for r in requests))):
@@ -156,7 +156,7 @@ class IncrementalMiddleware:
 
     def spider_opened(self, spider: Spider) -> None:
         self.complete_until = self.store.last_finished(spider.portal.name)
-        with state_writes(self.crawler, self.store.path):
+        with state_writes(self.crawler, self.store):
             self.crawl_id = self.store.begin_crawl(spider.portal.name)
         self.failed = self.store.failures_of(spider.portal.name)
         self.reached = {spider.canonical_url(url) for url in spider.portal.start_urls}
@@ -165,7 +165,7 @@ class IncrementalMiddleware:
         """A finished run is complete: every due failed page was reached (or, no longer
         linked, counted as failed again); failures still open are tracked one by one. A state
         that cannot take these writes halts (one ERROR line, exit code 1, the run unfinished)."""
-        with state_writes(self.crawler, self.store.path):
+        with state_writes(self.crawler, self.store):
             if reason == "finished" and self.crawl_id is not None:
                 self.store.miss_failures(self.unreached())
                 self.store.finish_crawl(self.crawl_id)

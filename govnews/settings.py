@@ -98,7 +98,7 @@ SPIDER_MIDDLEWARES = {
 # With REPLAY: also request every page the WARC archives recorded as an article (reextract).
 REPLAY_ALL_ARTICLES = False
 
-# Crawl state (SQLite, see govnews/state.py): articles seen, body hashes, near-dup index.
+# Crawl state (SQLite, see govnews/state/): articles seen, body hashes, near-dup index.
 STATE_DIR = "state"
 # True: emit later duplicates with duplicate_of set; False: drop them (counted in stats).
 KEEP_DUPLICATES = False

@@ -24,11 +24,11 @@ it is fetched again. A kill between write and record leaves an item exported but
 unrecorded, so it is fetched again (a rare repeat), never recorded but lost. Until then the
 verdict waits in ``pending``, so two copies in flight at once are still caught; for
 crawls of other portals running at once in other processes, a new article's verdict is
-also a *claim* in the state (``StateStore.claim``), made in the same transaction as the
-check against recorded articles and other processes' claims, and turned into the article
-row in the same transaction as its record (dropped when the item is not written). A state
-that cannot be written (disk full, read-only: any ``sqlite3.Error`` on a write) halts the
-crawl (govnews.halt, ``state_failed``).
+also a *claim* in the state, taken atomically with the check against recorded articles and
+other processes' claims (``State.judge_and_claim``), and released atomically with its
+record (``State.record``; released alone when the item is not written). A state that
+cannot be written (disk full, read-only, Redis gone) halts the crawl (govnews.halt,
+``state_failed``).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from scrapy.exceptions import DropItem
 from govnews import signals as govnews_signals
 from govnews.halt import state_writes
 from govnews.items import Article
-from govnews.state import StateStore
+from govnews.state import Claim, Signed, State, open_state
 from pipelines.script import normalize_text
 
 SHINGLE = 5
@@ -139,7 +139,7 @@ class NearDuplicateIndex:
     resemble this one, not on how many are stored.
     """
 
-    def __init__(self, store: StateStore, threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(self, store: State, threshold: float = DEFAULT_THRESHOLD) -> None:
         self.store = store
         self.threshold = threshold
 
@@ -170,7 +170,12 @@ class NearDuplicateIndex:
         return best
 
     def insert(self, key: str, signature: Signature) -> None:
-        self.store.put_signature(key, _PACK.pack(*signature), band_buckets(signature))
+        self.store.put_signature(key, *signed(signature))
+
+
+def signed(signature: Signature) -> Signed:
+    """A signature as the state keeps it: packed, with its band buckets."""
+    return _PACK.pack(*signature), band_buckets(signature)
 
 
 @dataclass(frozen=True)
@@ -192,7 +197,7 @@ class DuplicateItem(DropItem):
 class DedupePipeline:
     """Drops (or marks) duplicates; records each article in the state once it is out."""
 
-    def __init__(self, crawler: Crawler, store: StateStore) -> None:
+    def __init__(self, crawler: Crawler, store: State) -> None:
         settings = crawler.settings
         self.crawler = crawler
         self.stats = crawler.stats
@@ -203,7 +208,7 @@ class DedupePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
-        pipeline = cls(crawler, StateStore.open_dir(crawler.settings.get("STATE_DIR") or "state"))
+        pipeline = cls(crawler, open_state(crawler.settings))
         crawler.signals.connect(pipeline.item_written, signal=govnews_signals.item_written)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
@@ -211,17 +216,11 @@ class DedupePipeline:
         return pipeline
 
     def process_item(self, item: Article, spider: Any = None) -> Article:
-        judged = False
-        # Check and claim in one transaction: no other process in between.
-        with state_writes(self.crawler, self.store.path), self.store.transaction():
-            self.store.drop_dead_claims()
-            verdict = replace(self.judge(item.url, item.portal, item.body or ""),
-                              complete="pages_missing" not in item.flags)
-            if verdict.duplicate_of is None and verdict.kind != "unchanged":
-                signature = None if verdict.signature is None else _PACK.pack(*verdict.signature)
-                self.store.claim(item.url, verdict.content_hash, signature)
-            judged = True
-        if not judged:
+        verdict = None
+        # Check and claim at once: no other process in between.
+        with state_writes(self.crawler, self.store):
+            verdict = self.store.judge_and_claim(lambda: self.judge_claim(item))
+        if verdict is None:
             raise DropItem(f"not judged, the crawl state failed: {item.url}")
         self.pending[item.url] = verdict
         self.stats.inc_value(f"dedupe/{verdict.kind}")
@@ -233,6 +232,15 @@ class DedupePipeline:
             item.duplicate_of = verdict.duplicate_of
             return item
         raise DuplicateItem(f"{verdict.kind} duplicate of {verdict.duplicate_of}: {item.url}", log_level="INFO")
+
+    def judge_claim(self, item: Article) -> tuple[Verdict, Claim | None]:
+        """The verdict on ``item`` and, when it goes to the feed as a new text, its claim."""
+        verdict = replace(self.judge(item.url, item.portal, item.body or ""),
+                          complete="pages_missing" not in item.flags)
+        if verdict.duplicate_of is not None or verdict.kind == "unchanged":
+            return verdict, None
+        packed = None if verdict.signature is None else _PACK.pack(*verdict.signature)
+        return verdict, Claim(item.url, verdict.content_hash, packed)
 
     def judge(self, url: str, portal: str, body: str) -> Verdict:
         """The article itself met again (unchanged, or updated), else exact, then near
@@ -282,17 +290,13 @@ class DedupePipeline:
             self._write(lambda: self.store.release([item.url]))
 
     def _record(self, url: str, verdict: Verdict) -> None:
-        def record() -> None:
-            with self.store.transaction():
-                self.store.record(url, verdict.portal, verdict.content_hash, verdict.duplicate_of, verdict.complete)
-                if verdict.signature is not None:
-                    self.index.insert(url, verdict.signature)
-                self.store.release([url])
-        self._write(record)
+        self._write(lambda: self.store.record(
+            url, verdict.portal, verdict.content_hash, verdict.duplicate_of, verdict.complete,
+            None if verdict.signature is None else signed(verdict.signature)))
 
     def _write(self, write: Any) -> None:
         """Run one state write; when the state cannot take it, halt the crawl."""
-        with state_writes(self.crawler, self.store.path):
+        with state_writes(self.crawler, self.store):
             write()
 
     def spider_closed(self, spider: Spider) -> None:

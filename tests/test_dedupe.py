@@ -16,7 +16,6 @@ from scrapy.utils.test import get_crawler
 from govnews.incremental import IncrementalMiddleware
 from govnews.signals import item_written
 from govnews.items import Article
-from govnews.state import StateStore
 from govnews.urls import canonical_url
 from pipelines.dedupe import (
     DEFAULT_THRESHOLD,
@@ -30,6 +29,7 @@ from pipelines.dedupe import (
 from portals import load_portal
 from tests.archives import FIXTURES
 from tests.crawling import ROOT
+from tests.states import sqlite_state
 
 PORTALS = ["cqmjsw", "scsqw", "whrx", "lzbs_mirror", "gjdb"]
 SEEDS = {portal: (FIXTURES / portal / "seed.txt").read_text(encoding="utf-8") for portal in PORTALS}
@@ -50,7 +50,7 @@ def estimated(a: str, b: str) -> float:
 
 @pytest.fixture
 def store(tmp_path):
-    opened = StateStore.open_dir(tmp_path / "state")
+    opened = sqlite_state(tmp_path / "state")
     yield opened
     opened.close()
 
@@ -93,10 +93,10 @@ def test_query_does_not_store(store):
 
 
 def test_the_index_persists_in_the_state_file(tmp_path):
-    first = StateStore.open_dir(tmp_path)
+    first = sqlite_state(tmp_path)
     NearDuplicateIndex(first).add("origin", ORIGIN)
     first.close()
-    second = StateStore.open_dir(tmp_path)
+    second = sqlite_state(tmp_path)
     assert second is not first
     assert NearDuplicateIndex(second).query(SEEDS["lzbs_mirror"]) == "origin"
     second.close()
@@ -135,7 +135,7 @@ KEYS = count()
 @settings(max_examples=150, deadline=None)
 @given(text=st.one_of(TEXT, st.text(max_size=300)))
 def test_add_never_raises_and_a_text_is_a_near_duplicate_of_itself(tmp_path_factory, text):
-    store = StateStore.open_dir(tmp_path_factory.getbasetemp() / "hypothesis-state")
+    store = sqlite_state(tmp_path_factory.getbasetemp() / "hypothesis-state")
     try:
         index = NearDuplicateIndex(store)
         key = f"k{next(KEYS)}"

@@ -7,13 +7,15 @@ import sys
 
 import pytest
 
-from govnews.state import APPLICATION_ID, FILENAME, SCHEMA_VERSION, StateError, StateStore
+from govnews.state import StateError
+from govnews.state.sqlite import APPLICATION_ID, FILENAME, SCHEMA_VERSION
 from tests.crawling import ROOT, SCRAPY
+from tests.states import sqlite_state
 
 
 @pytest.fixture
 def store(tmp_path):
-    opened = StateStore.open_dir(tmp_path / "state")
+    opened = sqlite_state(tmp_path / "state")
     yield opened
     if opened.users:
         opened.close()
@@ -49,8 +51,8 @@ def test_every_record_is_committed_at_once_and_seen_by_another_process(store, tm
     other = sqlite3.connect(tmp_path / "state" / FILENAME)
     assert other.execute("SELECT portal, content_hash FROM articles").fetchall() == [("a", "h1")]
     code = (
-        "import sys; from govnews.state import StateStore;"
-        "s = StateStore.open_dir(sys.argv[1]); print(s.first_seen('https://a.cn/1.html'));"
+        "import sys; from tests.states import sqlite_state;"
+        "s = sqlite_state(sys.argv[1]); print(s.first_seen('https://a.cn/1.html'));"
         "s.record('https://a.cn/2.html', 'a', 'h2'); s.close()"
     )
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "state")],
@@ -60,14 +62,14 @@ def test_every_record_is_committed_at_once_and_seen_by_another_process(store, tm
 
 
 def test_one_store_per_file_in_a_process_until_the_last_close(store, tmp_path):
-    again = StateStore.open_dir(tmp_path / "x" / ".." / "state")
+    again = sqlite_state(tmp_path / "x" / ".." / "state")
     assert again is store and store.users == 2
     again.close()
     assert store.first_seen("https://a.cn/1.html") is None  # still open
     store.close()
     with pytest.raises(sqlite3.ProgrammingError):
         store.first_seen("https://a.cn/1.html")
-    fresh = StateStore.open_dir(tmp_path / "state")
+    fresh = sqlite_state(tmp_path / "state")
     assert fresh is not store
     fresh.close()
 
@@ -116,12 +118,12 @@ def test_a_failed_transaction_leaves_nothing(store):
 def test_a_corrupt_file_is_refused_with_its_name(tmp_path, content):
     (tmp_path / FILENAME).write_bytes(content)
     with pytest.raises(StateError, match=str(tmp_path / FILENAME)) as failure:
-        StateStore.open_dir(tmp_path)
+        sqlite_state(tmp_path)
     assert "move it away" in str(failure.value)
 
 
 def test_a_file_damaged_past_its_first_pages_is_refused_before_the_crawl(tmp_path):
-    store = StateStore.open_dir(tmp_path)
+    store = sqlite_state(tmp_path)
     for number in range(2000):
         store.record(f"https://a.cn/{number}.html", "a", f"h{number}")
     store.close()
@@ -131,29 +133,29 @@ def test_a_file_damaged_past_its_first_pages_is_refused_before_the_crawl(tmp_pat
     data[2 * page:3 * page] = bytes(range(256)) * (page // 256)  # page 3: an index, overwritten
     path.write_bytes(bytes(data))
     with pytest.raises(StateError, match="damaged"):
-        StateStore.open_dir(tmp_path)
+        sqlite_state(tmp_path)
 
 
 @pytest.mark.parametrize("frozen", ["file", "folder"])
 def test_a_state_this_user_cannot_write_is_refused_without_advising_to_drop_it(tmp_path, frozen):
-    StateStore.open_dir(tmp_path).close()
+    sqlite_state(tmp_path).close()
     path = tmp_path / FILENAME
     target = path if frozen == "file" else tmp_path
     subprocess.run(["chattr", "+i", str(target)], check=True)  # read-only even for root
     try:
         with pytest.raises(StateError, match="cannot be written") as failure:
-            StateStore.open_dir(tmp_path)
+            sqlite_state(tmp_path)
         assert "move it away" not in str(failure.value)
     finally:
         subprocess.run(["chattr", "-i", str(target)], check=True)
 
 
 def test_a_state_of_schema_1_gains_the_failures_table_on_open(tmp_path):
-    store = StateStore.open_dir(tmp_path)
+    store = sqlite_state(tmp_path)
     store.record("https://a.cn/1.html", "a", "h")
     store.connection.executescript("DROP TABLE failures; PRAGMA user_version = 1;")
     store.close()
-    store = StateStore.open_dir(tmp_path)
+    store = sqlite_state(tmp_path)
     assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert store.first_seen("https://a.cn/1.html") is not None
     assert store.record_failure("https://a.cn/2.html", "a", "http_500") == 1
@@ -198,16 +200,16 @@ def test_another_programs_database_is_refused(tmp_path):
     db.commit()
     db.close()
     with pytest.raises(StateError, match="another program"):
-        StateStore.open_dir(tmp_path)
+        sqlite_state(tmp_path)
 
 
 def test_a_newer_schema_is_refused(tmp_path):
-    StateStore.open_dir(tmp_path).close()
+    sqlite_state(tmp_path).close()
     db = sqlite3.connect(tmp_path / FILENAME)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     db.close()
     with pytest.raises(StateError, match="newer"):
-        StateStore.open_dir(tmp_path)
+        sqlite_state(tmp_path)
 
 
 def test_crawlall_refuses_a_bad_state_file_in_one_clear_line(tmp_path):
@@ -231,7 +233,7 @@ def test_a_state_of_an_older_schema_gains_the_run_figures_and_keeps_its_runs(tmp
             "CREATE TABLE crawls (id INTEGER PRIMARY KEY, portal TEXT NOT NULL, started TEXT NOT NULL, finished TEXT);"
             "INSERT INTO crawls (portal, started, finished) VALUES ('a', '2026-01-01', '2026-01-01');"
             f"PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {version};")
-    store = StateStore.open_dir(tmp_path)
+    store = sqlite_state(tmp_path)
     try:
         run = store.begin_crawl("a")
         store.close_crawl(run, {"finish_reason": "finished", "items": 3, "listed": 7, "health": ""})

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from govnews.state import StateStore
 from tests.crawling import ROOT
+from tests.states import sqlite_state
 
 #: The command as users run it (its name starts the error line).
 SCRAPY = [str(Path(sys.executable).parent / "scrapy")]
@@ -99,7 +99,7 @@ def test_a_zero_length_state_file_is_refused(tmp_path):
 
 
 def test_a_locked_state_is_in_use_not_to_be_moved_away(tmp_path):
-    StateStore.open_dir(tmp_path / "state").close()
+    sqlite_state(tmp_path / "state").close()
     state = tmp_path / "state" / "crawl.sqlite3"
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sqlite3, sys, time; db = sqlite3.connect(sys.argv[1], isolation_level=None);"

@@ -10,14 +10,14 @@ read is one line and exit code 2.
 from __future__ import annotations
 
 import argparse
-import sqlite3
 from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from govnews.exitcodes import HEALTH_FAILED
-from govnews.state import FILENAME, StateError, StateStore
+from govnews.state import Run, StateError, open_state
+from govnews.state.sqlite import FILENAME
 
 COLUMNS = ("portal", "started", "finished", "reason", "listed", "baseline", "items",
            "coverage t/d/b/s %", "blocked", "verdict")
@@ -41,11 +41,13 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) > 1:
             raise UsageError("give at most one STATE_DIR", print_help=False)
-        folder = Path(args[0] if args else self.settings.get("STATE_DIR") or "state")
+        settings = self.settings.copy()
+        folder = Path(args[0] if args else settings.get("STATE_DIR") or "state")
+        settings.set("STATE_DIR", str(folder))
         if not (folder / FILENAME).is_file():  # opening would make a new, empty state
             raise UsageError(f"crawl state {folder / FILENAME}: no such file", print_help=False)
         try:
-            store = StateStore.open_dir(folder)
+            store = open_state(settings)
         except StateError as exc:
             raise UsageError(str(exc), print_help=False) from exc
         try:
@@ -61,7 +63,7 @@ class Command(ScrapyCommand):
             self.exitcode = HEALTH_FAILED
 
 
-def verdict(run: sqlite3.Row) -> str:
+def verdict(run: Run) -> str:
     """ok; WARN when the run never closed (killed, or still running); FAIL with its checks."""
     if run["finish_reason"] is None:
         return "WARN: did not close (killed, or still running)"
@@ -70,7 +72,7 @@ def verdict(run: sqlite3.Row) -> str:
     return "ok"
 
 
-def row_cells(run: sqlite3.Row) -> list[str]:
+def row_cells(run: Run) -> list[str]:
     def number(value: float | None) -> str:
         return "-" if value is None else f"{value:g}"
 

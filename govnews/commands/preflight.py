@@ -18,7 +18,7 @@ from scrapy.settings import BaseSettings
 from govnews.commands.arguments import refuse
 from govnews.locks import LockHeld, PortalLock
 from govnews.replay import ReplayError, sources_in
-from govnews.state import StateError, StateStore
+from govnews.state import State, StateError, open_state
 from portals import Portal, PortalError, load_configured_portal
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ class PreparedRun:
     portals: list[Portal]
     held: list[str] = field(default_factory=list)  # one message per portal crawled elsewhere
     locks: list[PortalLock] = field(default_factory=list)
-    state: StateStore | None = None
+    state: State | None = None
 
     def close(self) -> None:
         """Close the state and let the next crawls of these portals in."""
@@ -75,8 +75,8 @@ def prepare(settings: BaseSettings, names: Iterable[str], template: str | None =
     if run.portals:
         try:
             # Opened once for all crawlers: a bad state file is one clear line, not a
-            # traceback per crawler; the crawlers share this store (StateStore.open_dir).
-            run.state = StateStore.open_dir(state_dir)
+            # traceback per crawler; the crawlers share this store (State.shared).
+            run.state = open_state(settings)
         except StateError as exc:
             run.close()
             raise refuse(str(exc)) from exc

@@ -1,4 +1,4 @@
-"""The crawl state: what earlier runs saw, in one SQLite file a user can read.
+"""The crawl state in one SQLite file a user can read: the backend of crawls on one machine.
 
 ``<STATE_DIR>/crawl.sqlite3`` in WAL mode. Every write is its own transaction, committed at
 once (a commit per item), so a crawl killed at any moment leaves every recorded article on
@@ -53,7 +53,7 @@ Tables (``sqlite3 state/crawl.sqlite3 '.schema'``)::
       claimed_at    TEXT NOT NULL      ISO 8601 UTC
       PRIMARY KEY (url, pid)
       (no other index: it holds only the items in flight, and every index is another page
-      each item writes twice; see :meth:`StateStore.claim`)
+      each item writes twice; see :meth:`SqliteState._claim`)
 
 For example ``SELECT portal, count(*), max(last_seen) FROM articles GROUP BY portal`` or
 ``SELECT url, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL``.
@@ -66,8 +66,9 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
+
+from govnews.state.base import RUN_FIGURES, Claim, R, Run, Signed, State, StateError, utc_now
 
 FILENAME = "crawl.sqlite3"
 SCHEMA_VERSION = 5  # 2: failures; 4: per-run figures in crawls (3: another branch's); 5: claims
@@ -119,14 +120,7 @@ CREATE TABLE IF NOT EXISTS claims (
 ) WITHOUT ROWID;
 """
 
-
-#: Per-run figures of the crawls table (schema 4), in the order they are stored.
-RUN_FIGURES = (
-    ("closed", "TEXT"), ("finish_reason", "TEXT"), ("items", "INTEGER"), ("pages", "INTEGER"),
-    ("listed", "INTEGER"), ("failed", "INTEGER"), ("blocked", "INTEGER"),
-    ("coverage_title", "REAL"), ("coverage_published_at", "REAL"), ("coverage_body", "REAL"),
-    ("coverage_source", "REAL"), ("baseline", "REAL"), ("health", "TEXT"),
-)
+# The per-run figures of the crawls table (schema 4), in the order they are stored.
 _SCHEMA = _SCHEMA.replace("RUN_COLUMNS_HERE", ",\n    ".join(f"{name} {kind}" for name, kind in RUN_FIGURES))
 
 
@@ -143,25 +137,14 @@ def _add_run_figures(db: sqlite3.Connection) -> None:
 _MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {4: _add_run_figures}
 
 
-class StateError(RuntimeError):
-    """The state file cannot be used; the message names it and says what to do."""
+class SqliteState(State):
+    """One open state file; from :meth:`open_dir`."""
 
-
-def utc_now() -> str:
-    """ISO 8601 UTC with microseconds: sorts as text, parses with ``fromisoformat``."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
-
-
-class StateStore:
-    """One open state file. Use :meth:`open_dir`, and :meth:`close` once per open."""
-
-    #: Open stores by file path: every crawler of a process shares one connection, so
-    #: the five crawlers of ``crawlall`` dedupe against each other within a run.
-    _registry: dict[Path, StateStore] = {}
+    errors = (sqlite3.Error,)
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.users = 1
+        self.location = str(path)
         self.connection = _connect(path)
         # Claims under this pid are from a process that had it before (pids are reused)
         # or from this one's earlier store: nothing of this store is in flight yet.
@@ -169,23 +152,13 @@ class StateStore:
             db.execute("DELETE FROM claims WHERE pid = ?", (os.getpid(),))
 
     @classmethod
-    def open_dir(cls, directory: str | Path) -> StateStore:
+    def open_dir(cls, directory: str | Path) -> State:
         """The store of ``<directory>/crawl.sqlite3``, shared within the process."""
         path = (Path(directory) / FILENAME).resolve()
-        store = cls._registry.get(path)
-        if store is None:
-            store = cls._registry[path] = cls(path)
-        else:
-            store.users += 1
-        return store
+        return cls.shared(f"sqlite:{path}", lambda: cls(path))
 
-    def close(self) -> None:
-        """Release one :meth:`open_dir`; the last release closes the file."""
-        self.users -= 1
-        if self.users == 0:
-            self.connection.close()
-            if self._registry.get(self.path) is self:
-                del self._registry[self.path]
+    def disconnect(self) -> None:
+        self.connection.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -214,10 +187,7 @@ class StateStore:
         return row[0] if row else None
 
     def record(self, url: str, portal: str, content_hash: str, duplicate_of: str | None = None,
-               complete: bool = True) -> None:
-        """Remember article ``url``; met again, it keeps ``first_seen`` and updates the rest.
-        An article emitted without some of its pages (``complete`` False) keeps its failure,
-        so it is fetched again."""
+               complete: bool = True, signature: Signed | None = None) -> None:
         now = utc_now()
         with self.transaction() as db:
             db.execute(
@@ -228,21 +198,21 @@ class StateStore:
             )
             if complete:
                 db.execute("DELETE FROM failures WHERE url = ?", (url,))
+            if signature is not None:
+                self.put_signature(url, *signature)
+            self.release([url])
 
     def content_hash_of(self, url: str) -> str | None:
-        """The body hash recorded for article ``url``, or None when it was never recorded."""
         row = self.connection.execute("SELECT content_hash FROM articles WHERE url = ?", (url,)).fetchone()
         return row[0] if row else None
 
     def touch(self, url: str, complete: bool = True) -> None:
-        """Note that article ``url`` was met again, unchanged (see :meth:`record`)."""
         with self.transaction() as db:
             db.execute("UPDATE articles SET last_seen = ? WHERE url = ?", (utc_now(), url))
             if complete:
                 db.execute("DELETE FROM failures WHERE url = ?", (url,))
 
     def find_hash(self, content_hash: str, exclude: str | None = None) -> str | None:
-        """Canonical URL of the earliest article with this body hash, other than ``exclude``."""
         row = self.connection.execute(
             "SELECT coalesce(duplicate_of, url) FROM articles WHERE content_hash = ? AND url IS NOT ?"
             " ORDER BY first_seen LIMIT 1",
@@ -252,38 +222,44 @@ class StateStore:
 
     # --- claims: articles in flight in some process ----------------------------------------
     # Two crawls of different portals (scrapyd runs one job a portal) share the state. Each
-    # judges an article in one BEGIN IMMEDIATE transaction (:meth:`transaction`) that
+    # judges an article in one BEGIN IMMEDIATE transaction (:meth:`judge_and_claim`) that
     # looks at the recorded articles and the claims of other processes and, when the article
     # is new, claims it; the claim becomes an article row on record, in one transaction too.
     # So of two copies judged at once in two processes the later sees the earlier's claim.
+    # A claim's owner is its pid: a claim whose process is gone is dead.
 
-    def claim(self, url: str, content_hash: str, signature: bytes | None) -> None:
-        """Mark ``url`` as judged new by this process and on its way to the feed."""
-        with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO claims (url, content_hash, signature, pid, claimed_at)"
-                       " VALUES (?, ?, ?, ?, ?)", (url, content_hash, signature, os.getpid(), utc_now()))
+    def judge_and_claim(self, judge: Callable[[], tuple[R, Claim | None]]) -> R:
+        """BEGIN IMMEDIATE takes the file's write lock before the first read: other
+        processes wait (busy_timeout) until the claim is committed."""
+        with self.transaction():
+            self._drop_dead_claims()
+            result, claim = judge()
+            if claim is not None:
+                self._claim(claim)
+        return result
+
+    def _claim(self, claim: Claim) -> None:
+        """Mark ``claim.url`` as judged new by this process and on its way to the feed."""
+        self.connection.execute(
+            "INSERT OR REPLACE INTO claims (url, content_hash, signature, pid, claimed_at) VALUES (?, ?, ?, ?, ?)",
+            (claim.url, claim.content_hash, claim.signature, os.getpid(), utc_now()))
 
     def release(self, urls: Iterable[str]) -> None:
-        """Drop this process's claims of ``urls`` (recorded, or never written)."""
         with self.transaction() as db:
             db.executemany("DELETE FROM claims WHERE url = ? AND pid = ?", [(url, os.getpid()) for url in urls])
 
     def claimed_hash(self, content_hash: str, exclude: str) -> str | None:
-        """URL of the earliest live claim of another process with this body hash, other
-        than ``exclude``."""
         row = self.connection.execute(
             "SELECT url FROM claims WHERE content_hash = ? AND url IS NOT ? AND pid != ?"
             " ORDER BY claimed_at LIMIT 1", (content_hash, exclude, os.getpid())).fetchone()
         return row[0] if row else None
 
     def claimed_signatures(self, exclude: str) -> list[tuple[str, bytes]]:
-        """(url, signature) of every live claim of another process, oldest first. No LSH
-        bands here: claims are only the items in flight, a few per process."""
         return self.connection.execute(
             "SELECT url, signature FROM claims WHERE signature IS NOT NULL AND url IS NOT ? AND pid != ?"
             " ORDER BY claimed_at", (exclude, os.getpid())).fetchall()
 
-    def drop_dead_claims(self) -> None:
+    def _drop_dead_claims(self) -> None:
         """Forget the claims of processes that are gone (a SIGKILLed crawl), so they never
         block an article: once per judgement, before :meth:`claimed_hash` and
         :meth:`claimed_signatures`."""
@@ -291,13 +267,11 @@ class StateStore:
             "SELECT DISTINCT pid FROM claims WHERE pid != ?", (os.getpid(),))]
         dead = [(pid,) for pid in pids if not _alive(pid)]
         if dead:
-            with self.transaction() as db:
-                db.executemany("DELETE FROM claims WHERE pid = ?", dead)
+            self.connection.executemany("DELETE FROM claims WHERE pid = ?", dead)
 
     # --- pages that failed -----------------------------------------------------------------
 
     def record_failure(self, url: str, portal: str, reason: str) -> int:
-        """Remember that page ``url`` failed once more; return how many times it has failed."""
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO failures (url, portal, reason, attempts, last_failed) VALUES (?, ?, ?, 1, ?)"
@@ -308,22 +282,16 @@ class StateStore:
             return db.execute("SELECT attempts FROM failures WHERE url = ?", (url,)).fetchone()[0]
 
     def clear_failure(self, url: str) -> None:
-        """Page ``url`` was read this time."""
         with self.transaction() as db:
             db.execute("DELETE FROM failures WHERE url = ?", (url,))
 
     def failures_of(self, portal: str) -> dict[str, bool]:
-        """Every failed page of ``portal``, each with whether it is due this run: after
-        failing ``n`` times a page waits 2**(n-1) runs of its portal (1, 2, 4, 8 …),
-        counted from the ``crawls`` table; it is never forgotten."""
         return dict(self.connection.execute(
             "SELECT url, (SELECT count(*) FROM crawls WHERE crawls.portal = failures.portal"
             " AND crawls.started > failures.last_failed) >= (1 << min(attempts - 1, 30))"
             " FROM failures WHERE portal = ?", (portal,)).fetchall())
 
     def miss_failures(self, urls: Iterable[str]) -> None:
-        """Due pages a run did not reach (no longer linked) count as failed again, so
-        they wait longer each time like pages that keep failing."""
         with self.transaction() as db:
             db.executemany("UPDATE failures SET attempts = attempts + 1, last_failed = ? WHERE url = ?",
                            [(utc_now(), url) for url in urls])
@@ -341,38 +309,31 @@ class StateStore:
             db.execute("UPDATE crawls SET finished = ? WHERE id = ?", (utc_now(), crawl_id))
 
     def close_crawl(self, crawl_id: int, figures: dict[str, object]) -> None:
-        """Keep the figures of a run that closed (any reason), for later runs to compare
-        against (govnews.health) and for ``scrapy health``: keys of :data:`RUN_FIGURES`."""
         names = [name for name, _ in RUN_FIGURES if name in figures]
         with self.transaction() as db:
             db.execute(f"UPDATE crawls SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
                        [*(figures[n] for n in names), crawl_id])
 
-    def closed_runs(self, portal: str, limit: int, offset: int = 0, reason: str | None = None) -> list[sqlite3.Row]:
-        """The runs of ``portal`` that closed (with finish ``reason`` when given), newest
-        first, the ``offset`` newest left out."""
-        return self._rows().execute(
+    def closed_runs(self, portal: str, limit: int, offset: int = 0, reason: str | None = None) -> list[Run]:
+        return self._runs(
             "SELECT * FROM crawls WHERE portal = ? AND finish_reason IS NOT NULL AND finish_reason = coalesce(?, finish_reason)"
-            " ORDER BY id DESC LIMIT ? OFFSET ?", (portal, reason, limit, offset)).fetchall()
+            " ORDER BY id DESC LIMIT ? OFFSET ?", (portal, reason, limit, offset))
 
-    def last_runs(self, portal: str, limit: int) -> list[sqlite3.Row]:
-        """The ``limit`` latest runs of ``portal``, closed or not, oldest first."""
-        return self._rows().execute(
+    def last_runs(self, portal: str, limit: int) -> list[Run]:
+        return self._runs(
             "SELECT * FROM (SELECT * FROM crawls WHERE portal = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
-            (portal, limit)).fetchall()
+            (portal, limit))
 
-    def _rows(self) -> sqlite3.Cursor:
-        """A cursor whose rows are read by column name."""
+    def _runs(self, query: str, parameters: tuple[object, ...]) -> list[Run]:
+        """The crawls rows ``query`` selects, each a dict by column name."""
         cursor = self.connection.cursor()
         cursor.row_factory = sqlite3.Row
-        return cursor
+        return [dict(row) for row in cursor.execute(query, parameters)]
 
     def portals_run(self) -> list[str]:
-        """Every portal the crawls table has a run of, by name."""
         return [name for (name,) in self.connection.execute("SELECT DISTINCT portal FROM crawls ORDER BY portal")]
 
     def last_finished(self, portal: str) -> str | None:
-        """When the latest crawl of ``portal`` that ran to its end finished."""
         row = self.connection.execute(
             "SELECT max(finished) FROM crawls WHERE portal = ?", (portal,)
         ).fetchone()
@@ -381,7 +342,6 @@ class StateStore:
     # --- near-duplicate index ------------------------------------------------------------
 
     def put_signature(self, url: str, signature: bytes, buckets: Sequence[int]) -> None:
-        """Store (or replace) the MinHash signature of ``url`` and its band ``buckets``."""
         with self.transaction() as db:
             db.execute("DELETE FROM minhash_signatures WHERE url = ?", (url,))
             doc = db.execute(
@@ -393,7 +353,6 @@ class StateStore:
             )
 
     def band_matches(self, buckets: Sequence[int]) -> list[tuple[str, bytes]]:
-        """(url, signature) of every stored document sharing a band bucket, oldest first."""
         docs: set[int] = set()
         for band, bucket in enumerate(buckets):
             docs.update(
