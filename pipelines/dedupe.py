@@ -13,7 +13,8 @@ The first article seen is canonical. A later duplicate is dropped (stats ``dedup
 emitted with ``duplicate_of`` set to the canonical URL. An article met again under its own
 URL (``REFRESH_DAYS``, or any request that reaches it again) is dropped when its text is
 unchanged (``dedupe/unchanged``) and emitted again when it changed (``dedupe/updated``: a
-correction).
+correction) or when it now has the attachments it was first emitted without (flag
+``attachments_missing``, pipelines.files).
 
 Order of writes, for crash safety ("nothing lost" beats "nothing duplicated"): the verdict
 is made in ``process_item``, but the state is written only once the item is out: on
@@ -48,6 +49,7 @@ from govnews import signals as govnews_signals
 from govnews.halt import state_writes
 from govnews.items import Article
 from govnews.state import Claim, Signed, State, open_state
+from pipelines.files import ATTACHMENTS_MISSING
 from pipelines.script import normalize_text
 
 SHINGLE = 5
@@ -235,12 +237,20 @@ class DedupePipeline:
 
     def judge_claim(self, item: Article) -> tuple[Verdict, Claim | None]:
         """The verdict on ``item`` and, when it goes to the feed as a new text, its claim."""
-        verdict = replace(self.judge(item.url, item.portal, item.body or ""),
-                          complete="pages_missing" not in item.flags)
+        complete = not {"pages_missing", ATTACHMENTS_MISSING} & set(item.flags)
+        verdict = replace(self.judge(item.url, item.portal, item.body or ""), complete=complete)
+        if verdict.kind == "unchanged" and complete and self.completes(item):
+            verdict = replace(verdict, kind="updated")  # its signature is indexed already
         if verdict.duplicate_of is not None or verdict.kind == "unchanged":
             return verdict, None
         packed = None if verdict.signature is None else _PACK.pack(*verdict.signature)
         return verdict, Claim(item.url, verdict.content_hash, packed)
+
+    def completes(self, item: Article) -> bool:
+        """True when ``item`` brings the attachments an earlier emission of it lacked: its
+        text is unchanged, but it is emitted again (pipelines.files) since that one
+        failed and the failure is still open."""
+        return any(a.get("path") for a in item.attachments) and item.url in self.store.failures_of(item.portal)
 
     def judge(self, url: str, portal: str, body: str) -> Verdict:
         """The article itself met again (unchanged, or updated), else exact, then near

@@ -4,8 +4,16 @@ With ``FILES_STORE`` set (a folder, or any store FilesPipeline knows: s3://, gs:
 each attachment is fetched like any request (robots.txt, retries, replay) and written to
 ``full/<sha256>.<ext>``: one copy of a file however many articles or URLs link it. Scrapy's
 media cache fetches a URL once a run, whatever the number of articles that link it. The
-attachment gets ``size``, ``sha256`` and ``path`` (relative to ``FILES_STORE``); a file that
-cannot be fetched keeps them null and is counted (``attachments/failed``).
+attachment gets ``size``, ``sha256`` and ``path`` (relative to ``FILES_STORE``).
+
+A file that cannot be fetched (an HTTP error after the retries, a network error, an empty
+answer) fails like a page (README "Failure lifecycle"): the article is emitted with what it
+has, that attachment's ``size``/``sha256``/``path`` null, its ``missing`` naming why and the
+item flagged ``attachments_missing``, so no ``path`` ever names a file that is not stored.
+The article is a failed page (``failed/attachment:<reason>``, exit code 3) kept in the crawl
+state's failures, so a later run fetches it again, its attachments with it, and emits it
+again whole (``dedupe/updated``, pipelines.dedupe), which clears the failure. Holding the
+article back instead would lose its text for as long as a dead link stays dead.
 With ``ATTACHMENT_TEXT = True`` each attachment also gets ``text``: a PDF's or DOCX's text
 (govnews.documenttext, at most ``ATTACHMENT_TEXT_MAX_CHARS``), null for other kinds and
 for a file that cannot be read (``attachments/text_failed``, a warning naming it).
@@ -18,7 +26,7 @@ import hashlib
 import logging
 from io import BytesIO
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, NoReturn
 
 from itemadapter import ItemAdapter
 from scrapy import Request
@@ -27,10 +35,13 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines.files import FilesPipeline
-from scrapy.pipelines.media import MediaPipeline
+from scrapy.pipelines.media import MediaPipeline, _MediaRequestFiltered
 from scrapy.utils.defer import ensure_awaitable
+from twisted.python.failure import Failure
 
+from govnews import signals as govnews_signals
 from govnews.documenttext import UnreadableDocument, document_text
+from govnews.failures import reason_of
 from pipelines.attachments import FILE_KINDS
 from spiders.base import PAGE_KIND
 
@@ -38,6 +49,19 @@ logger = logging.getLogger(__name__)
 
 #: Request.meta[PAGE_KIND] of an attachment download.
 ATTACHMENT = "attachment"
+#: Item flag: an attachment could not be downloaded (its ``missing`` says why).
+ATTACHMENTS_MISSING = "attachments_missing"
+
+
+class AttachmentFailed(_MediaRequestFiltered):
+    """A download that did not give the file; ``reason`` as govnews.failures names it.
+    MediaPipeline logs every other failure as an ERROR with its traceback; this one is a
+    failed page, logged once as a WARNING (``report_page_failed``), hence the private base
+    (Scrapy's own for a request it does not download; pinned Scrapy 2.19)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class AttachmentFilesPipeline(FilesPipeline):
@@ -77,7 +101,11 @@ class AttachmentFilesPipeline(FilesPipeline):
                                *, item: Any = None) -> dict[str, Any]:
         """FilesPipeline's result with the file's ``size`` and, with ATTACHMENT_TEXT, its
         ``text``: MediaPipeline keeps the result per URL for the run, so every article
-        linking the file gets them."""
+        linking the file gets them. A non-200 or empty answer fails with its reason."""
+        if response.status != 200:
+            raise AttachmentFailed(f"http_{response.status}")
+        if not response.body:
+            raise AttachmentFailed("empty_file")
         result = {**await super().media_downloaded(response, request, info, item=item), "size": len(response.body)}
         if self.text_chars:
             kind = next((a["kind"] for a in ItemAdapter(item).get("attachments") or [] if a["url"] == request.url), "")
@@ -91,6 +119,12 @@ class AttachmentFilesPipeline(FilesPipeline):
         await ensure_awaitable(self.store.persist_file(path, BytesIO(response.body), info))
         return hashlib.sha256(response.body).hexdigest()
 
+    def media_failed(self, failure: Failure, request: Request, info: MediaPipeline.SpiderInfo) -> NoReturn:
+        """Keep why the download failed (FilesPipeline's own exception does not say)."""
+        if failure.check(AttachmentFailed):
+            raise failure.value
+        raise AttachmentFailed(reason_of(failure))
+
     def read_text(self, url: str, kind: str, body: bytes) -> str | None:
         try:
             text = document_text(kind, body, self.text_chars)
@@ -103,17 +137,29 @@ class AttachmentFilesPipeline(FilesPipeline):
         return text
 
     def item_completed(self, results: list[tuple[bool, Any]], item: Any, info: MediaPipeline.SpiderInfo) -> Any:
-        attachments = ItemAdapter(item).get("attachments") or []
+        adapter = ItemAdapter(item)
+        attachments = adapter.get("attachments") or []
         for attachment, (ok, result) in zip(attachments, results):
             if ok:
-                attachment.update(path=result["path"], sha256=result["checksum"], size=result["size"])
+                attachment.update(path=result["path"], sha256=result["checksum"], size=result["size"], missing=None)
                 if self.text_chars:
                     attachment["text"] = result["text"]
                 self.crawler.stats.inc_value("attachments/downloaded")
-            else:
-                self.crawler.stats.inc_value("attachments/failed")
-                if self.text_chars:
-                    attachment["text"] = None
-                logger.warning("attachment %s of %s not downloaded: %s", attachment["url"],
-                               ItemAdapter(item).get("url"), getattr(result, "value", result))
+                continue
+            attachment["missing"] = result.value.reason if isinstance(result.value, AttachmentFailed) \
+                else result.type.__name__
+            if self.text_chars:
+                attachment["text"] = None
+            self.crawler.stats.inc_value("attachments/failed")
+        missing = [a for a in attachments if a.get("missing")]
+        if missing:
+            # One failed page however many of its files failed: each failure counts toward
+            # the article's backoff (govnews.incremental), so one a run.
+            reason = f"attachment:{missing[0]['missing']}"
+            files = ", ".join(f"{a['url']} ({a['missing']})" for a in missing)
+            govnews_signals.report_page_failed(
+                self.crawler, adapter["url"], reason,
+                f"article {adapter['url']} emitted without its attachment(s) {files}")
+            if ATTACHMENTS_MISSING not in adapter["flags"]:
+                adapter["flags"].append(ATTACHMENTS_MISSING)
         return item

@@ -2,8 +2,10 @@
 body); with FILES_STORE they are downloaded through FilesPipeline over a real loopback HTTP
 server and stored once by content hash."""
 
+import contextlib
 import hashlib
 import json
+import sqlite3
 
 import jsonschema
 import pytest
@@ -18,8 +20,8 @@ from tests.test_crawl import SCHEMA
 BASE = "http://www.example.gov.cn/xxgk/2024/0305/1.html"
 
 
-def attachment(url, name, kind):
-    return {"url": url, "name": name, "kind": kind, "size": None, "sha256": None, "path": None}
+def attachment(url, name, kind, **downloaded):
+    return {"url": url, "name": name, "kind": kind, "size": None, "sha256": None, "path": None, **downloaded}
 
 
 @pytest.mark.parametrize("url, text, kind", [
@@ -119,9 +121,7 @@ def test_attachments_are_downloaded_once_and_stored_once_by_content_hash(tmp_pat
     archive, portals, pdf = site
     store = tmp_path / "files"
     with ArchiveProxy(archive) as proxy:
-        result = crawlall(tmp_path, "-a", "portals=attach", "-s", f"PORTALS_DIR={portals}",
-                          "-s", f"FILES_STORE={store}", "-s", "AUTOTHROTTLE_ENABLED=False", replay=None,
-                          env={"http_proxy": proxy.url, "no_proxy": "", "NO_PROXY": ""})
+        result = crawl(tmp_path, proxy, portals, returncode=3)
     # One request per file URL, however many articles link it; the missing file is tried
     # like any request (no retry for a 404).
     assert {path: count for path, count in proxy.requests.items() if "/xxgk/" not in path} == {
@@ -141,9 +141,89 @@ def test_attachments_are_downloaded_once_and_stored_once_by_content_hash(tmp_pat
             "实施方案.pdf", "pdf", len(pdf), pdf_hash, f"full/{pdf_hash}.pdf")
         assert by_url[page]["body"].endswith("附件:实施方案.pdf")  # the link's text stays in the body
     assert by_url["4.html"]["attachments"][0]["path"] == f"full/{docx_hash}.docx"
-    assert by_url["5.html"]["attachments"] == [attachment(f"{HOST}/files/gone.pdf", "旧方案.pdf", "pdf")]
+    assert by_url["5.html"]["attachments"] == [attachment(f"{HOST}/files/gone.pdf", "旧方案.pdf", "pdf", missing="http_404")]
+    assert by_url["5.html"]["flags"] == ["attachments_missing"]
+    assert [item["flags"] for name, item in sorted(by_url.items()) if name != "5.html"] == [[]] * 4
     stats = result.stats["attach"]
     assert (stats["attachments/downloaded"], stats["attachments/failed"], stats["attachments/pdf"]) == (4, 1, 4)
+    assert (stats["failed/count"], stats["failed/attachment:http_404"]) == (1, 1)
+    assert f"article {HOST}/xxgk/5.html emitted without its attachment(s) {HOST}/files/gone.pdf (http_404)" in result.output
+    assert failures(tmp_path) == [(f"{HOST}/xxgk/5.html", "attachment:http_404", 1)]
+
+
+def crawl(tmp_path, proxy, portals, *args, returncode=0):
+    """A live crawl of the attach portal over the loopback ``proxy``, files into ``tmp_path/files``."""
+    return crawlall(tmp_path, "-a", "portals=attach", "-s", f"PORTALS_DIR={portals}",
+                    "-s", f"FILES_STORE={tmp_path / 'files'}", "-s", "AUTOTHROTTLE_ENABLED=False", *args,
+                    replay=None, returncode=returncode, env={"http_proxy": proxy.url, "no_proxy": "", "NO_PROXY": ""})
+
+
+def failures(tmp_path):
+    """(url, reason, attempts) of the crawl state's failed pages, read with sqlite3."""
+    with contextlib.closing(sqlite3.connect(tmp_path / "state" / "crawl.sqlite3")) as db:
+        return db.execute("SELECT url, reason, attempts FROM failures ORDER BY url").fetchall()
+
+
+def serve(archive, path, **entry):
+    """Make the archive answer ``path`` with ``entry`` (a status, a network fault, a file)."""
+    manifest = json.loads((archive / "manifest.json").read_text(encoding="utf-8"))
+    responses = [r for r in manifest["responses"] if r["url"] != HOST + path]
+    manifest["responses"] = [*responses, {**entry, "url": HOST + path}]
+    (archive / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize("fault, reason, tries", [
+    ({"status": 404}, "http_404", 1),
+    ({"status": 500}, "http_500", 4),  # RETRY_TIMES = 3
+    ({"network": "reset"}, "connection_lost", 4),
+    ({"network": "truncate"}, "data_loss", 4),
+])
+def test_a_failed_attachment_is_a_failed_page_and_the_next_run_brings_the_article_whole(tmp_path, site, fault, reason, tries):
+    archive, portals, _ = site
+    docx = docx_bytes("报名表")
+    docx_hash = hashlib.sha256(docx).hexdigest()
+    manifest = json.loads((archive / "manifest.json").read_text(encoding="utf-8"))
+    [form] = [r for r in manifest["responses"] if r["url"] == f"{HOST}/files/form.docx"]
+    serve(archive, "/files/form.docx", **fault)
+    with ArchiveProxy(archive) as proxy:
+        first = crawl(tmp_path, proxy, portals, returncode=3)
+    assert proxy.requests[f"{HOST}/files/form.docx"] == tries
+    [four] = [item for item in first.items if item["url"] == f"{HOST}/xxgk/4.html"]
+    assert four["attachments"] == [attachment(f"{HOST}/files/form.docx", "报名表.docx", "docx", missing=reason)]
+    assert four["flags"] == ["attachments_missing"]
+    assert not (tmp_path / "files" / "full" / f"{docx_hash}.docx").exists()
+    assert failures(tmp_path) == [(f"{HOST}/xxgk/4.html", f"attachment:{reason}", 1),
+                                  (f"{HOST}/xxgk/5.html", "attachment:http_404", 1)]
+    stats = first.stats["attach"]
+    assert (stats["failed/count"], stats[f"failed/attachment:{reason}"], stats["attachments/failed"]) == (
+        2, 1 + (reason == "http_404"), 2)
+
+    # Both files answer now: the two articles are fetched again, each with its one file,
+    # and emitted again whole; nothing else is fetched.
+    serve(archive, "/files/form.docx", **form)
+    serve(archive, "/files/gone.pdf", **{**form, "headers": {"Content-Type": "application/pdf"}})
+    with ArchiveProxy(archive) as proxy:
+        second = crawl(tmp_path, proxy, portals)
+    assert dict(proxy.requests) == {f"{HOST}/robots.txt": 1, f"{HOST}/xxgk/index.html": 1,
+                                    f"{HOST}/xxgk/4.html": 1, f"{HOST}/xxgk/5.html": 1,
+                                    f"{HOST}/files/form.docx": 1, f"{HOST}/files/gone.pdf": 1}
+    assert sorted((item["url"], item["flags"], item["attachments"]) for item in second.items) == [
+        (f"{HOST}/xxgk/4.html", [], [attachment(f"{HOST}/files/form.docx", "报名表.docx", "docx", size=len(docx),
+                                                sha256=docx_hash, path=f"full/{docx_hash}.docx", missing=None)]),
+        (f"{HOST}/xxgk/5.html", [], [attachment(f"{HOST}/files/gone.pdf", "旧方案.pdf", "pdf", size=len(docx),
+                                                sha256=docx_hash, path=f"full/{docx_hash}.pdf", missing=None)]),
+    ]
+    assert (tmp_path / "files" / "full" / f"{docx_hash}.docx").read_bytes() == docx
+    assert failures(tmp_path) == []
+    assert (second.stats["attach"]["dedupe/updated"], second.stats["attach"].get("failed/count")) == (2, None)
+    for item in [*first.items, *second.items]:
+        jsonschema.validate(item, SCHEMA)
+
+    # A third run has nothing to fetch again.
+    with ArchiveProxy(archive) as proxy:
+        third = crawl(tmp_path, proxy, portals)
+    assert third.items == []
+    assert dict(proxy.requests) == {f"{HOST}/robots.txt": 1, f"{HOST}/xxgk/index.html": 1}
 
 
 def test_without_files_store_attachments_keep_their_url_only(tmp_path, site):
@@ -159,10 +239,7 @@ def test_with_attachment_text_each_pdf_and_docx_gives_its_text(tmp_path, site):
     [copy] = [r["file"] for r in manifest["responses"] if r["url"].endswith("/mirror/plan-copy.pdf")]
     (archive / copy).write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog")  # damaged: cut off
     with ArchiveProxy(archive) as proxy:
-        result = crawlall(tmp_path, "-a", "portals=attach", "-s", f"PORTALS_DIR={portals}",
-                          "-s", f"FILES_STORE={tmp_path / 'files'}", "-s", "ATTACHMENT_TEXT=True",
-                          "-s", "AUTOTHROTTLE_ENABLED=False", replay=None,
-                          env={"http_proxy": proxy.url, "no_proxy": "", "NO_PROXY": ""})
+        result = crawl(tmp_path, proxy, portals, "-s", "ATTACHMENT_TEXT=True", returncode=3)  # gone.pdf
     texts = {item["url"].rsplit("/", 1)[1]: item["attachments"][0]["text"] for item in result.items}
     assert texts == {"1.html": "Implementation plan 2024", "2.html": "Implementation plan 2024",
                      "3.html": None, "4.html": "报名表", "5.html": None}
