@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
@@ -424,6 +424,11 @@ def clean_body(
     header: int | None = None  # lines above the first meta line, when they are no sentences
     for block in blocks_of(root, base_url):
         if block.src:
+            if urlsplit(block.src).scheme not in ("http", "https"):
+                # A Word paste's clipboard copy (file:///C:/Users/…/clip_image002.jpg, or a
+                # bare C:\ path): the editor's own disk, no image a reader is served.
+                rules["local_image"] = rules.get("local_image", 0) + 1
+                continue
             alt_key = line_key(block.alt or "")
             alt = block.alt if alt_key and alt_key != title_key and not LINE_RULES["file_name"].match(alt_key) else None
             images.append({"src": block.src, "caption": alt})

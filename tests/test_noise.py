@@ -327,3 +327,41 @@ def test_a_video_card_and_its_player_are_no_part_of_the_article():
 def test_the_text_of_a_video_page_is_the_article(page):
     cleaned = body(page.format(text="".join(f"<p>{s}</p>" for s in SENTENCES)))
     assert cleaned.paragraphs == SENTENCES
+
+
+#: A paragraph as Word leaves it pasted into a CMS editor: conditional comments holding
+#: Word's XML and style sheet, MsoNormal/mso- styles, lang=EN-US spans around digits,
+#: <o:p> marks, smart tags, a list marker, <font> tags, &nbsp; runs and a template comment.
+WORD_PASTE = (
+    '<!--[if gte mso 9]><xml><w:WordDocument><w:View>Normal</w:View></w:WordDocument></xml><![endif]-->'
+    '<!--[if gte mso 10]><style>table.MsoNormalTable {mso-style-name:普通表格;}</style><![endif]-->'
+    '<!-- 正文开始 -->'
+    '<p class="MsoNormal" style="text-indent:32.0pt;mso-char-indent-count:2.0"><span style="font-family:仿宋_GB2312">'
+    '&nbsp;&nbsp;&nbsp;&nbsp;<st1:chsdate year="2022" month="11" day="4" w:st="on"><span lang="EN-US">11</span>月'
+    '<span lang="EN-US">4</span>日</st1:chsdate>，会议召开。<span lang="EN-US"><o:p></o:p></span></span></p>'
+    '<p class="MsoNormal"><span lang="EN-US"><o:p>&nbsp;</o:p></span></p>'
+    '<p class="MsoNormal" style="margin-left:21pt;text-indent:-21pt;mso-list:l0 level1 lfo1"><![if !supportLists]>'
+    '<span lang="EN-US" style="mso-list:Ignore">1.<span style="font:7.0pt &quot;Times New Roman&quot;">'
+    '&nbsp;&nbsp;&nbsp;&nbsp; </span></span><![endif]>第一项。<o:p></o:p></p>'
+    '<p><font face="仿宋_GB2312" size="4">第二段</font><font face="宋体">文字。</font></p>'
+    '<p>&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;</p><!-- {$content} --><!--正文结束-->'
+)
+
+
+def test_a_word_paste_reads_as_its_text():
+    cleaned = body(WORD_PASTE)
+    assert cleaned.paragraphs == ["11月4日，会议召开。", "1. 第一项。", "第二段文字。"]
+    assert cleaned.images == []
+
+
+def test_a_word_pastes_clipboard_image_is_no_image():
+    # Word's VML shape and its fallback <img> point at the editor's disk; the page's own photo stays
+    local = ('<p class="MsoNormal" align="center"><!--[if gte vml 1]><v:shape id="图片_x0020_1"><v:imagedata '
+             'src="file:///C:/Users/ADMINI~1/AppData/Local/Temp/msohtmlclip1/01/clip_image002.jpg"/></v:shape>'
+             '<![endif]--><![if !vml]><img width="554" src="file:///C:/Users/ADMINI~1/AppData/Local/Temp/'
+             'msohtmlclip1/01/clip_image002.jpg" v:shapes="图片_x0020_1"><![endif]><o:p></o:p></p>'
+             '<p><img src="C:\\Documents and Settings\\user\\桌面\\会场.jpg"></p>')
+    cleaned = body(local + '<p>正文。</p><p><img src="/uploads/1.jpg" alt="会议现场"></p>')
+    assert cleaned.paragraphs == ["正文。"]
+    assert cleaned.images == [{"src": "https://a.gov.cn/uploads/1.jpg", "caption": "会议现场"}]
+    assert cleaned.rules["local_image"] == 2
