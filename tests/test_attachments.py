@@ -4,8 +4,11 @@ server and stored once by content hash."""
 
 import contextlib
 import hashlib
+import io
 import json
 import sqlite3
+import zipfile
+from pathlib import PurePosixPath
 
 import jsonschema
 import pytest
@@ -13,7 +16,8 @@ from lxml import etree
 
 from pipelines.attachments import body_links, find_attachments, kind_of
 from tests.crawling import crawlall
-from tests.documents import docx_bytes, pdf_bytes
+from tests.archives import FIXTURES
+from tests.documents import SCSQW_ATTACHMENTS, docx_bytes, pdf_bytes
 from tests.loopback import ArchiveProxy
 from tests.test_crawl import SCHEMA
 
@@ -248,3 +252,30 @@ def test_with_attachment_text_each_pdf_and_docx_gives_its_text(tmp_path, site):
     assert f"attachment {HOST}/mirror/plan-copy.pdf: no text read (" in result.output
     for item in result.items:
         jsonschema.validate(item, SCHEMA)
+
+
+def ofd_text(data: bytes) -> list[str]:
+    """The TextCode texts of an OFD's pages, read the way a reader finds them: OFD.xml's
+    DocRoot, the document's pages, each page's content."""
+    ns = {"ofd": "http://www.ofdspec.org/2016"}
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        root = PurePosixPath(etree.fromstring(package.read("OFD.xml")).findtext(".//ofd:DocRoot", namespaces=ns))
+        document = etree.fromstring(package.read(str(root)))
+        return [code.text for page in document.iterfind(".//ofd:Pages/ofd:Page", ns)
+                for code in etree.fromstring(package.read(str(root.parent / page.get("BaseLoc"))))
+                .iterfind(".//ofd:TextCode", ns)]
+
+
+def test_the_scsqw_archive_gives_a_pdf_a_docx_and_an_ofd_stored_by_content_hash(tmp_path):
+    store = tmp_path / "files"
+    result = crawlall(tmp_path, "-a", "portals=scsqw", "-s", f"FILES_STORE={store}")
+    pages = FIXTURES / "scsqw" / "pages"
+    assert sorted(p.name for p in (store / "full").iterdir()) == sorted(
+        hashlib.sha256((pages / name).read_bytes()).hexdigest() + PurePosixPath(name).suffix for name in SCSQW_ATTACHMENTS)
+    [item] = [item for item in result.items if item["url"].endswith("/content_98921")]
+    assert [(a["kind"], a["path"] is not None, a["missing"]) for a in item["attachments"]] == [
+        ("docx", True, None), ("ofd", True, None), ("pdf", True, None)]
+    [ofd] = [a for a in item["attachments"] if a["kind"] == "ofd"]
+    assert ofd_text((store / ofd["path"]).read_bytes()) == [SCSQW_ATTACHMENTS["202208121529105512.ofd"]]
+    stats = result.stats["scsqw"]
+    assert (stats["attachments/downloaded"], stats.get("attachments/failed"), stats["attachments/ofd"]) == (8, None, 1)
