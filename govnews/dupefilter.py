@@ -30,14 +30,20 @@ class RunDupeFilter(RFPDupeFilter):
         return dupefilter
 
     def request_seen(self, request: Request) -> bool:
-        """As Scrapy's; a redirect loop (a page redirecting back to one it came through)
-        would lose its page silently: it is a failed page. A redirect to a page fetched
-        through another link lost nothing."""
+        """As Scrapy's; a redirect loop is a failed page (:func:`report_redirect_loop`)."""
         seen = super().request_seen(request)
-        hops = request.meta.get("redirect_urls") or []
-        if seen and hops and self.crawler is not None:
-            canonical = self.crawler.spider.canonical_url
-            if canonical(request.url) in {canonical(hop) for hop in hops}:
-                govnews_signals.report_page_failed(
-                    self.crawler, hops[0], "redirect_loop", f"{hops[0]} redirects in a loop (through {request.url})")
+        if seen and self.crawler is not None:
+            report_redirect_loop(self.crawler, request)
         return seen
+
+
+def report_redirect_loop(crawler: Crawler, request: Request) -> None:
+    """For ``request``, found already seen: a redirect loop (a page redirecting back to one
+    it came through) would lose its page silently: it is a failed page. A redirect to a page
+    fetched through another link lost nothing."""
+    hops = request.meta.get("redirect_urls") or []
+    if hops:
+        canonical = crawler.spider.canonical_url
+        if canonical(request.url) in {canonical(hop) for hop in hops}:
+            govnews_signals.report_page_failed(
+                crawler, hops[0], "redirect_loop", f"{hops[0]} redirects in a loop (through {request.url})")

@@ -11,7 +11,8 @@ COMMANDS_MODULE = "govnews.commands"
 # environment or with -s); the User-Agent naming it is built when each crawler starts
 # (govnews.useragent), unless USER_AGENT is set, which is then sent as it is.
 GOVNEWS_CONTACT_URL = "https://github.com/govnews/govnews"
-ADDONS = {"govnews.useragent.ContactUserAgent": 0, "govnews.feeds.DefaultFeed": 0}
+ADDONS = {"govnews.useragent.ContactUserAgent": 0, "govnews.feeds.DefaultFeed": 0,
+          "govnews.distributed.DistributedMode": 0}
 
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True
@@ -106,6 +107,23 @@ KEEP_DUPLICATES = False
 REFRESH_DAYS = 0
 # Estimated Jaccard of two bodies' 5-grams at and above which they are near duplicates.
 NEAR_DUPLICATE_THRESHOLD = 0.5
+
+# Distributed mode (govnews/distributed/, README "Distributed mode"): set REDIS_URL
+# (redis://host:6379/0) and every worker started with it shares one crawl.
+REDIS_URL = None
+# The crawl a worker joins: workers of one name share its queue; once it is complete, a
+# worker started with that name does nothing (a new crawl: a new name, e.g. the date).
+DISTRIBUTED_CRAWL = "crawl"
+# A worker's leases go back to the queue this long after its last heartbeat (it died).
+LEASE_SECONDS = 60
+# Requests one worker holds at a time (per portal): the rest stay for other workers.
+LEASES_PER_WORKER = 4
+# A worker with room for more leases looks at the queue this often.
+DISTRIBUTED_POLL_SECONDS = 1
+# True: a worker waits for new work after the crawl is complete instead of exiting.
+DISTRIBUTED_KEEP_WAITING = False
+# How long workers wait for a Redis that went away before they stop (exit code 1).
+REDIS_OUTAGE_SECONDS = 300
 
 # Portal files and seed lists: the project's portals/ and seeds/ unless these name others.
 PORTALS_DIR = None

@@ -16,6 +16,7 @@ from pathlib import Path
 from scrapy.settings import BaseSettings
 
 from govnews.commands.arguments import refuse
+from govnews.distributed import distributed
 from govnews.locks import LockHeld, PortalLock
 from govnews.replay import ReplayError, sources_in
 from govnews.state import State, StateError, open_state
@@ -60,6 +61,9 @@ def prepare(settings: BaseSettings, names: Iterable[str], template: str | None =
     state_dir = settings.get("STATE_DIR") or "state"
     run = PreparedRun([])
     for portal in portals:
+        if distributed(settings):  # workers of one crawl share its portals (govnews.distributed)
+            run.portals.append(portal)
+            continue
         lock = PortalLock(state_dir, portal.name)
         try:
             lock.acquire()

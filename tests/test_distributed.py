@@ -1,0 +1,179 @@
+"""Distributed mode with a real ``redis-server``: workers as ``scrapy crawlall`` subprocesses
+over the replay archives, sharing one Redis and one crawl state (a folder on this machine).
+
+Each worker's download delay (0.5 s a request and site, held across the workers by the
+shared slots) makes a crawl last several seconds, so a worker started a moment after the
+first still finds work, and a kill or a Redis stop triggered by the crawl's progress (the
+``done`` fingerprints in Redis) lands while requests are leased.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from portals import available_portals
+from tests.crawling import ROOT, SCRAPY
+from tests.redisserver import RedisServer, redis_server  # noqa: F401 (a fixture)
+from tests.test_crawl import article_urls
+from tests.test_dedupe_concurrency import copy_portal
+
+PORTALS = available_portals()
+#: Every article of every portal's archive, once.
+EVERY_ARTICLE = Counter(url for portal in PORTALS for url in article_urls(portal))
+DELAY = "0.5"
+
+
+@dataclass
+class Worker:
+    """One ``scrapy crawlall`` worker process and the files it writes."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    folder: Path
+
+    def wait(self, timeout: float = 180) -> int:
+        return self.process.wait(timeout=timeout)
+
+    def items(self) -> list[dict]:
+        """The feed's items (a worker killed mid-write may leave half a last line: not an item)."""
+        lines = (self.folder / f"{self.name}.jsonl").read_text(encoding="utf-8").splitlines()
+        items = []
+        for number, line in enumerate(lines):
+            try:
+                items.append(json.loads(line))
+            except json.JSONDecodeError:
+                assert number == len(lines) - 1, f"{self.name}: line {number + 1} is not JSON"
+        return items
+
+    def stats(self) -> dict[str, dict]:
+        return json.loads((self.folder / f"{self.name}.stats.json").read_text(encoding="utf-8"))
+
+    def log(self) -> str:
+        return (self.folder / f"{self.name}.log").read_text(encoding="utf-8", errors="replace")
+
+
+def start_worker(folder: Path, redis: RedisServer, name: str, *args: str, replay: str = "tests/fixtures") -> Worker:
+    command = [*SCRAPY, "crawlall", "-O", f"{folder / name}.jsonl:jsonlines",
+               "-s", f"STATS_FILE={folder / name}.stats.json", "-s", f"STATE_DIR={folder / 'state'}",
+               "-s", f"REPLAY={replay}", "-s", f"REDIS_URL={redis.url}", "-s", "LOG_LEVEL=INFO",
+               "-s", f"DOWNLOAD_DELAY={DELAY}", "-s", "DOWNLOAD_DELAY_JITTER=0",
+               "-s", "LEASE_SECONDS=3", "-s", "LEASES_PER_WORKER=2", *args]
+    log = (folder / f"{name}.log").open("wb")
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    return Worker(name, process, folder)
+
+
+def done_pages(redis: RedisServer) -> int:
+    """Pages handled so far in the crawl, all portals together (0 while Redis is away)."""
+    try:
+        client = redis.client()
+        return sum(client.scard(key) for key in client.scan_iter("govnews:crawl:*:done"))
+    except Exception:
+        return 0
+
+
+def when_done(redis: RedisServer, pages: int, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while done_pages(redis) < pages:
+        assert time.monotonic() < deadline, f"the crawl never handled {pages} pages"
+        time.sleep(0.02)
+
+
+def emitted(workers: list[Worker]) -> Counter:
+    return Counter(item["url"] for worker in workers for item in worker.items())
+
+
+def finish(workers: list[Worker], code: int = 0) -> None:
+    for worker in workers:
+        assert worker.wait() == code, worker.log()[-3000:]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("count", [2, 3])
+def test_workers_share_a_crawl_every_article_once_and_each_did_part(tmp_path, redis_server, count):
+    workers = [start_worker(tmp_path, redis_server, f"w{n}") for n in range(count)]
+    finish(workers)
+    assert emitted(workers) == EVERY_ARTICLE
+    for worker in workers:
+        pages = sum(s.get("downloader/response_count", 0) for s in worker.stats().values())
+        assert pages > 0, f"{worker.name} fetched nothing"
+        assert "complete (nothing queued, no lease held)" in worker.log()
+    client = redis_server.client()
+    for portal in PORTALS:  # every fingerprint queued was handled, no lease is left
+        keys = f"govnews:crawl:{portal}:"
+        assert client.smembers(keys + "seen") == client.smembers(keys + "done")
+        assert client.llen(keys + "queue") == 0 and client.exists(keys + "complete")
+        assert not list(client.scan_iter(keys + "leases:*"))
+
+
+@pytest.mark.slow
+def test_a_worker_killed_midway_and_started_again_loses_nothing_and_repeats_nothing(tmp_path, redis_server):
+    first = start_worker(tmp_path, redis_server, "first")
+    when_done(redis_server, 12)
+    first.process.send_signal(signal.SIGKILL)
+    first.wait()
+    at_kill = done_pages(redis_server)
+    again = start_worker(tmp_path, redis_server, "again")
+    finish([again])
+    assert at_kill < done_pages(redis_server), "the kill came after the crawl"
+    assert emitted([first, again]) == EVERY_ARTICLE
+    assert sum(s.get("distributed/reclaimed", 0) for s in again.stats().values()) > 0, "no lease was held"
+    assert "back in the queue" in again.log()
+
+
+@pytest.mark.slow
+def test_redis_stopped_and_started_again_midway_loses_nothing_and_repeats_nothing(tmp_path, redis_server):
+    workers = [start_worker(tmp_path, redis_server, f"w{n}") for n in range(2)]
+    when_done(redis_server, 12)
+    redis_server.stop()
+    time.sleep(2)
+    redis_server.start()
+    finish(workers)
+    assert emitted(workers) == EVERY_ARTICLE
+    for worker in workers:
+        log = worker.log()
+        assert log.count("unreachable") == 1 and log.count("answers again") == 1, log[-3000:]
+
+
+@pytest.mark.slow
+def test_a_redis_that_never_returns_stops_the_workers_with_exit_code_1(tmp_path, redis_server):
+    worker = start_worker(tmp_path, redis_server, "w", "-s", "REDIS_OUTAGE_SECONDS=2")
+    when_done(redis_server, 8)
+    redis_server.stop()
+    assert worker.wait(timeout=60) == 1
+    log = worker.log()
+    assert "unreachable for" in log and "REDIS_OUTAGE_SECONDS=2" in log and "(redis_failed)" in log
+
+
+@pytest.mark.slow
+def test_a_worker_started_after_the_crawl_completed_does_nothing_and_says_so(tmp_path, redis_server):
+    finish([start_worker(tmp_path, redis_server, "first", "-s", "DOWNLOAD_DELAY=0")])
+    late = start_worker(tmp_path, redis_server, "late")
+    finish([late])
+    assert late.items() == []
+    assert late.log().count("is already complete; nothing to do") == len(PORTALS)
+    for portal in PORTALS:
+        assert f"{portal}: pages=0 articles=0" in late.log()
+
+
+@pytest.mark.slow
+def test_a_copy_site_and_its_original_on_two_workers_are_one_article_each(tmp_path, redis_server):
+    portals, archive = copy_portal(tmp_path)
+    workers = [start_worker(tmp_path, redis_server, portal, "-a", f"portals={portal}", "-s", f"PORTALS_DIR={portals}",
+                            replay=str(archive)) for portal in ("whrx", "whrx_copy")]
+    finish(workers)
+    paths = Counter(item["url"].split("/", 3)[3] for item in (*workers[0].items(), *workers[1].items()))
+    assert paths == Counter(url.split("/", 3)[3] for url in article_urls("whrx"))
+    stats = [worker.stats()[worker.name] for worker in workers]
+    assert sum(s.get("dedupe/exact", 0) for s in stats) == 4
+    assert sum(s.get("dedupe/near", 0) for s in stats) == 3
