@@ -21,8 +21,10 @@ from pathlib import Path
 import pytest
 
 from portals import available_portals
+from govnews.distributed.link import RedisLink
+from govnews.distributed.politeness import SiteClock
 from tests.crawling import ROOT, SCRAPY
-from tests.redisserver import RedisServer, redis_server  # noqa: F401 (a fixture)
+from tests.redisserver import RedisServer
 from tests.test_crawl import article_urls
 from tests.test_dedupe_concurrency import copy_portal
 
@@ -177,3 +179,16 @@ def test_a_copy_site_and_its_original_on_two_workers_are_one_article_each(tmp_pa
     stats = [worker.stats()[worker.name] for worker in workers]
     assert sum(s.get("dedupe/exact", 0) for s in stats) == 4
     assert sum(s.get("dedupe/near", 0) for s in stats) == 3
+
+
+def test_a_site_s_moments_are_one_delay_apart_across_workers(redis_server):
+    """Two workers (two clients) reserving one site alternately get moments 0.2 s apart;
+    another site is not held up by them."""
+    clocks = [SiteClock(RedisLink(redis_server.client(), 5)) for _ in range(2)]
+    began = time.monotonic()
+    waits = [clocks[n % 2].reserve("www.whrx.net", 0.2) + (time.monotonic() - began) for n in range(6)]
+    for n, wait in enumerate(waits):  # each moment as seen from the start
+        assert wait == pytest.approx(0.2 * n, abs=0.05)
+    assert clocks[0].reserve("www.gjdbw.com", 0.2) == 0
+    time.sleep(1.3)  # past every reserved moment: the site is free again
+    assert clocks[1].reserve("www.whrx.net", 0.2) == 0

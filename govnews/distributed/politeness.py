@@ -33,11 +33,24 @@ return at - now_ms
 """
 
 
+class SiteClock:
+    """The next free moment of each site, kept in Redis for all workers."""
+
+    def __init__(self, link: RedisLink) -> None:
+        self.link = link
+        self.script = link.server.register_script(_RESERVE)
+
+    def reserve(self, site: str, delay: float) -> float:
+        """Reserve the site's next free moment, one ``delay`` after the last reserved;
+        return the seconds to wait until then."""
+        wait_ms = self.link.call(lambda server: self.script(keys=[f"govnews:slot:{site}"], args=[int(delay * 1000)]))
+        return wait_ms / 1000
+
+
 class SharedSlots:
     def __init__(self, crawler: Crawler, link: RedisLink) -> None:
         self.crawler = crawler
-        self.link = link
-        self.reserve = link.server.register_script(_RESERVE)
+        self.clock = SiteClock(link)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SharedSlots:
@@ -53,8 +66,7 @@ class SharedSlots:
         site, delay = self.delay_of(request)
         if delay <= 0:
             return
-        wait_ms = self.link.call(lambda server: self.reserve(keys=[f"govnews:slot:{site}"],
-                                                             args=[int(delay * 1000)]))
-        if wait_ms > 0:
-            self.crawler.stats.inc_value("distributed/slot_wait_ms", int(wait_ms))
-            await asyncio.sleep(wait_ms / 1000)
+        wait = self.clock.reserve(site, delay)
+        if wait > 0:
+            self.crawler.stats.inc_value("distributed/slot_wait_ms", int(wait * 1000))
+            await asyncio.sleep(wait)
