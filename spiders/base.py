@@ -88,11 +88,15 @@ class PortalSpider(scrapy.Spider):
             for request in self.list_adapter.start_requests(url):
                 yield request
 
-    def list_request(self, url: str, dont_filter: bool = False, meta: dict[str, Any] | None = None) -> scrapy.Request:
+    def list_request(self, url: str, dont_filter: bool = False, meta: dict[str, Any] | None = None,
+                     formdata: dict[str, str] | None = None) -> scrapy.Request:
         """A request for a list page (or list API answer) of this portal; ``meta`` adds the
-        list adapter's own keys (spiders.lists)."""
-        return scrapy.Request(url, callback=self.parse_list, errback=self.page_failed, dont_filter=dont_filter,
-                              meta={PAGE_KIND: "list", **(meta or {})})
+        list adapter's own keys (spiders.lists); ``formdata`` makes it a form POST."""
+        common: dict[str, Any] = {"callback": self.parse_list, "errback": self.page_failed,
+                                  "dont_filter": dont_filter, "meta": {PAGE_KIND: "list", **(meta or {})}}
+        if formdata is not None:
+            return scrapy.FormRequest(url, method="POST", formdata=formdata, **common)
+        return scrapy.Request(url, **common)
 
     def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
         """Queue the article links of a list page, then its next page, as the portal's list

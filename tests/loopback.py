@@ -6,6 +6,8 @@ would to a site, and the proxy answers from the saved pages. Nothing leaves the 
 A manifest entry with ``"network"`` fails at the TCP level instead of answering:
 ``reset`` (connection closed with RST before any byte), ``hang`` (no answer for
 ``seconds``), ``truncate`` (headers promise more body than is sent, then the connection closes).
+An entry with ``"method": "POST"`` and a ``"form"`` answers only a POST of that form (a list
+API such as Hanweb's dataproxy.jsp); every POST's form is kept in ``posts``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 from tests.crawling import CrawlResult, crawlall
 
@@ -31,10 +34,21 @@ class ArchiveProxy:
         self.fail_once = set(fail_once)
         self.requests: Counter[str] = Counter()
         self.user_agents: set[str] = set()
+        #: (URL, form) of every POST, in order.
+        self.posts: list[tuple[str, dict[str, str]]] = []
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                self.answer(proxy.entries().get(("GET", self.path, None)))
+
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
+                form = dict(parse_qsl(body, keep_blank_values=True))
+                proxy.posts.append((self.path, form))
+                self.answer(proxy.entries().get(("POST", self.path, json.dumps(form, sort_keys=True))))
+
+            def answer(self, entry: dict | None) -> None:
                 proxy.requests[self.path] += 1
                 proxy.user_agents.add(self.headers.get("User-Agent", ""))
                 if self.path in proxy.fail_once:
@@ -43,7 +57,6 @@ class ArchiveProxy:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                entry = proxy.entries().get(self.path)
                 if entry and entry.get("network"):
                     self.fail_network(entry)
                     return
@@ -76,9 +89,11 @@ class ArchiveProxy:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def entries(self) -> dict[str, dict]:
+    def entries(self) -> dict[tuple[str, str, str | None], dict]:
+        """(method, URL, a POST's form as sorted JSON) → manifest entry."""
         manifest = json.loads((self.archive / "manifest.json").read_text(encoding="utf-8"))
-        return {e["url"]: e for e in manifest["responses"]}
+        return {(e.get("method", "GET"), e["url"], json.dumps(e["form"], sort_keys=True) if "form" in e else None): e
+                for e in manifest["responses"]}
 
     @property
     def url(self) -> str:

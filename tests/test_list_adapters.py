@@ -6,6 +6,7 @@ failures, bounded paging and the incremental stop apply to API-driven lists as t
 import json
 import shutil
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 from hypothesis import given
@@ -299,6 +300,53 @@ def test_hanweb_parameters_the_column_page_lacks_come_from_the_portal_file(tmp_p
         "http://www.hw.gov.cn/art/2021/3/2/art_40_901.html", "http://www.hw.gov.cn/art/2021/3/1/art_40_900.html",
         "http://www.hw.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=3&endrecord=4&perpage=2&col=1&appid=1"
         "&webid=3&path=/&columnid=40&sourceContentType=1&unitid=88&webname=%E6%9F%90%E5%8E%BF&permissiontype=0"]
+
+
+#: The form a Hanweb jpage POSTs with each group of records (the query string keeps the paging).
+HANWEB_FORM = dict(parse_qsl(HANWEB_QUERY))
+
+
+def hanweb_by_post(tmp_path: Path) -> tuple[Path, Path]:
+    """The hanweb archive answering its list API to a form POST only, and the portal file
+    declaring ``method = "POST"``: the saved answers are the same pages."""
+    archive = copy_archive(tmp_path, "hanweb_gov")
+    manifest = json.loads((archive / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["responses"]:
+        if entry["url"].startswith(PROXY):
+            entry.update(url=entry["url"].split("&col=")[0], method="POST", form=HANWEB_FORM)
+    (archive / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    portals = tmp_path / "portals"
+    shutil.copytree(PORTALS, portals)
+    with (portals / "hanweb_gov.toml").open("a", encoding="utf-8") as toml:
+        toml.write('\n[list]\nmethod = "POST"\n')
+    return archive, portals
+
+
+def test_a_hanweb_list_api_declared_post_is_replayed_from_its_saved_answers(tmp_path):
+    archive, portals = hanweb_by_post(tmp_path)
+    result = crawl_lists(tmp_path, "hanweb_gov", portals_dir=portals, replay=str(archive.parent))
+    assert sorted(item["url"] for item in result.items) == sorted(ARTICLES["hanweb_gov"])
+    stats = result.stats["hanweb_gov"]
+    assert stats["downloader/request_count"] == stats["replay/hit"] == 1 + 3 + 7
+    assert (stats["downloader/request_method_count/POST"], stats.get("replay/miss", 0), stats.get("failed/count", 0)) == (2, 0, 0)
+
+
+@pytest.mark.slow
+def test_a_hanweb_list_api_declared_post_is_sent_its_form_and_paged_by_the_query(tmp_path):
+    archive, portals = hanweb_by_post(tmp_path)
+    with ArchiveProxy(archive) as proxy:
+        result = live(proxy, tmp_path, "hanweb_gov", portals_dir=portals)
+    assert sorted(item["url"] for item in result.items) == sorted(ARTICLES["hanweb_gov"])
+    assert proxy.posts == [(f"{PROXY}?startrecord=4&endrecord=6&perpage=3", HANWEB_FORM),
+                           (f"{PROXY}?startrecord=7&endrecord=9&perpage=3", HANWEB_FORM)]
+    assert sorted(proxy.requests.items()) == sorted(
+        [(f"{HANWEB}/robots.txt", 1), (LIST_PAGES["hanweb_gov"][0], 1), *((url, 1) for url in ARTICLES["hanweb_gov"]),
+         *((url, 1) for url, _ in proxy.posts)])
+
+
+def test_the_hanweb_method_is_get_or_post(tmp_path):
+    assert "[list] method must be 'GET' (the query in the URL) or 'POST'" in portal_error(
+        tmp_path, 'method = "PUT"', 'cms = "hanweb"')
 
 
 def test_a_hanweb_column_page_naming_no_api_parameters_gives_its_records_and_says_what_is_missing(tmp_path, caplog):

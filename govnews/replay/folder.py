@@ -1,7 +1,9 @@
 """Saved pages: a folder holding ``manifest.json`` (or a folder of such, one per portal).
 
 The manifest maps each URL to a saved file, an HTTP status and headers, so the spider sees
-exactly what the site served, charset included.
+exactly what the site served, charset included. An entry with ``"method": "POST"`` and a
+``"form"`` (field → value) answers only a POST of that form to its URL: a list API such as
+Hanweb's dataproxy.jsp answers one URL with other records for each form it is sent.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import json
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from scrapy import Request
 from scrapy.http import Headers, Response
@@ -50,12 +53,13 @@ class SavedPages:
         data = read_manifest(manifest)
         self.portals.add(data.get("portal") or folder.name)
         for entry in data["responses"]:
-            self.entries[canonicalize_url(entry["url"])] = (folder, entry)
+            self.entries[_key(entry["url"], entry.get("method", "GET"), entry.get("form", {}))] = (folder, entry)
 
     def response_for(self, request: Request) -> Response | None:
         """The saved response for ``request`` (its file in ``request.meta[PROVENANCE]``),
         or None when the archive lacks it."""
-        found = self.entries.get(canonicalize_url(request.url))
+        form = dict(parse_qsl(request.body.decode("utf-8", "replace"))) if request.method == "POST" else {}
+        found = self.entries.get(_key(request.url, request.method, form))
         if found is None:
             return None
         folder, entry = found
@@ -71,6 +75,13 @@ class SavedPages:
         cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
         return cls(url=request.url, status=int(entry.get("status", 200)), headers=headers, body=body,
                    request=request, flags=["replay"])
+
+
+def _key(url: str, method: str, form: dict[str, str]) -> str:
+    """What a saved response is looked up by: the canonical URL, and a POST's form."""
+    if method.upper() == "GET":
+        return canonicalize_url(url)
+    return f"{method.upper()} {canonicalize_url(url)} {urlencode(sorted(form.items()))}"
 
 
 def read_manifest(manifest: Path) -> dict[str, Any]:

@@ -10,7 +10,10 @@ the jpage call (``totalRecord: 87, perPage: 15``). The rest comes from the API,
 ``<datastore>`` with ``<totalrecord>``. There is no static ``index_1.html`` (it 404s).
 
 Parameters are read off the column page; ``[list]`` keys declare or override them
-(``params = {columnid = "12", unitid = "345", webid = "1"}``, ``perpage``, ``proxy``). An
+(``params = {columnid = "12", unitid = "345", webid = "1"}``, ``perpage``, ``proxy``).
+``method = "POST"`` sends them as real Hanweb sites' jpage script does: a form POST of
+col … permissiontype to ``dataproxy.jsp?startrecord=16&endrecord=30&perpage=15`` (many of
+them answer nothing, or an error, to the same query by GET). An
 answer with no records ends the list (and is a failed page, ``empty_list``); so does
 reaching ``totalrecord``.
 """
@@ -44,7 +47,7 @@ _UNIT = re.compile(r"<div[^>]+id=[\"']?(\d+)[\"']?[^>]*>\s*<script[^>]+type=[\"'
 
 class HanwebList(LinkList):
     name: ClassVar[str] = "hanweb"
-    keys: ClassVar[tuple[str, ...]] = ("params", "perpage", "proxy")
+    keys: ClassVar[tuple[str, ...]] = ("params", "perpage", "proxy", "method")
 
     @classmethod
     def check(cls, config: Mapping[str, Any]) -> str | None:
@@ -60,6 +63,8 @@ class HanwebList(LinkList):
         proxy = config.get("proxy", PROXY)
         if not (isinstance(proxy, str) and proxy.startswith("/")):
             return "proxy must be a path on the site, such as '/module/web/jpage/dataproxy.jsp'"
+        if config.get("method", "GET") not in ("GET", "POST"):
+            return "method must be 'GET' (the query in the URL) or 'POST' (col … permissiontype as a form)"
         return None
 
     def page(self, response: Response) -> TextResponse | None:
@@ -96,10 +101,14 @@ class HanwebList(LinkList):
         self.spider.crawler.stats.inc_value("lists/hanweb/requests")
         query.update(startrecord=str(end + 1), endrecord=str(end + perpage), perpage=str(perpage))
         paged = {key: query[key] for key in ("startrecord", "endrecord", "perpage")}
-        ordered = {**paged, **{key: query[key] for key in DEFAULTS}}
-        url = response.urljoin(f"{proxy}?{urlencode(ordered, safe='/')}")
-        yield self.spider.list_request(url, meta={QUERY: ordered, LIST_API: True,
-                                                  LIST_PROBE: total_records is None and sent is None})
+        form = {key: query[key] for key in DEFAULTS}
+        meta = {QUERY: {**paged, **form}, LIST_API: True, LIST_PROBE: total_records is None and sent is None}
+        if self.config.get("method") == "POST":
+            url = response.urljoin(f"{proxy}?{urlencode(paged)}")
+            yield self.spider.list_request(url, meta=meta, formdata=form)
+        else:
+            url = response.urljoin(f"{proxy}?{urlencode(meta[QUERY], safe='/')}")
+            yield self.spider.list_request(url, meta=meta)
 
     def _column_query(self, response: TextResponse) -> tuple[dict[str, str] | None, str]:
         """The API query of a column page (its nextgroup link, its jpage block, the portal's
