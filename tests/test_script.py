@@ -16,6 +16,8 @@ from pipelines.script import (
     detect_script,
     fold_width,
     normalize_text,
+    _dictionary,
+    _may_be_traditional,
     _script_counts,
     strip_pinyin,
 )
@@ -216,6 +218,23 @@ def test_the_script_is_the_one_its_character_counts_give(text):
     expected = ("none" if not han else "mixed" if minority >= MIXED_MIN_COUNT and minority >= MIXED_MIN_SHARE * (trad + simp)
                 else "hant" if trad > simp else "hans")
     assert detect_script(text) == expected
+
+#: The characters t2s changes alone (its character table's keys and one-character
+#: phrases), those beyond the BMP (CJK Extension B and on) among them.
+T2S_KEYS = frozenset({*_dictionary("TSCharacters.txt"), *(k for k in _dictionary("TSPhrases.txt") if len(k) == 1)})
+ASTRAL_KEYS = sorted(key for key in T2S_KEYS if ord(key) > 0xFFFF)
+
+
+@settings(deadline=None, max_examples=1000)
+@given(st.lists(st.one_of(st.sampled_from(sorted(T2S_KEYS)), st.sampled_from(ASTRAL_KEYS), _PIECES,
+                          st.characters(min_codepoint=0x20000, max_codepoint=0x3134F)), max_size=12).map("".join))
+def test_the_traditional_prefilter_finds_the_first_t2s_key(text):
+    """The BMP keys' bitmap and the astral keys' class behind it find what one class of
+    all keys found: the first character t2s could change, wherever it lies."""
+    assert ASTRAL_KEYS  # the case the split is for
+    found = _may_be_traditional().search(text)
+    assert (found.start() if found else None) == next((i for i, c in enumerate(text) if c in T2S_KEYS), None)
+
 
 # --- pipeline ---------------------------------------------------------------------------
 
