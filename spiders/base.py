@@ -29,7 +29,7 @@ from pipelines.attachments import body_links
 from portals import Portal, PortalError, load_configured_portal, load_portal
 from spiders import disclosure, heuristics, lists
 from spiders.lists.links import NEXT_PAGE_LINKS, href_of, usable_href
-from spiders.page import PageResponse, detached_body
+from spiders.page import as_page, detached_body
 
 #: Defaults every template starts from; templates and portals override them. Title, body,
 #: meta, breadcrumb and tags have none: when a portal gives none, spiders.heuristics finds them.
@@ -307,7 +307,7 @@ class PortalSpider(scrapy.Spider):
             self.logger.info("%s: %s is not %s as served; decoded as %s", self.portal.name, response.url,
                              response.encoding, better)
             response = response.replace(encoding=better)
-        response = response.replace(cls=PageResponse)
+        response = as_page(response)
         if better and (stray := response.text.count("\ufffd")):
             # Bytes the page's encoding cannot read (a GBK footer include in a UTF-8 page).
             self.crawler.stats.inc_value("extract/stray_bytes", stray)

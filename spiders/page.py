@@ -17,7 +17,7 @@ from typing import Any
 
 from lxml import etree
 from parsel.selector import create_root_node
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, TextResponse
 from scrapy.selector import Selector
 from scrapy.utils.response import get_base_url
 
@@ -33,6 +33,16 @@ class PageResponse(HtmlResponse):
             root = create_root_node(self.text, etree.HTMLParser, base_url=get_base_url(self))
             self._cached_selector = Selector(root=root, type="html")
         return self._cached_selector
+
+
+def as_page(response: TextResponse) -> PageResponse:
+    """``response`` as a :class:`PageResponse`, its body decoded once. Scrapy's ``replace``
+    builds a response that infers its encoding and decodes the body again (both cost a
+    pass over the page), and whose every ``text`` looks for a declared encoding again
+    unless one is given: it is given the encoding and the text ``response`` has."""
+    page = response.replace(cls=PageResponse, encoding=response.encoding)
+    page._cached_ubody = response.text
+    return page
 
 
 def detached_body(body: Selector | None, cuts: Sequence[Selector] = ()) -> Any:

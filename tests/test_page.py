@@ -6,7 +6,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from scrapy.http import HtmlResponse
 
-from spiders.page import PageResponse, detached_body
+from spiders.page import PageResponse, as_page, detached_body
 
 PAGE = """<html><head><meta charset="utf-8"><title>t</title></head><body>
 <div class="main"><h1>标题</h1>
@@ -27,6 +27,20 @@ def test_the_page_tree_is_lxml_s_plain_elements_and_selects_as_scrapy_s():
     assert type(page.selector.root) is etree._Element
     assert page.css("div.text p::text").getall() == scrapy_page.css("div.text p::text").getall()
     assert page.xpath("//div[@id='body']").get() == scrapy_page.xpath("//div[@id='body']").get()
+
+
+@pytest.mark.parametrize("headers, body", [
+    ({}, PAGE.encode("utf-8")),  # the <meta charset> names it
+    ({"Content-Type": "text/html; charset=gb2312"}, PAGE.replace('<meta charset="utf-8">', "").encode("gb18030")),
+    ({}, PAGE.replace('<meta charset="utf-8">', "").encode("gb18030")),  # inferred from the bytes
+])
+def test_as_page_keeps_the_text_and_encoding_the_response_decoded(headers, body):
+    served = HtmlResponse("http://a.gov.cn/1.html", body=body, headers=headers)
+    page = as_page(served)
+    assert type(page) is PageResponse
+    assert page.text is served.text and "第一段" in page.text  # not decoded a second time
+    assert page.encoding == served.encoding == HtmlResponse("http://a.gov.cn/1.html", body=body, headers=headers).encoding
+    assert page.xpath("//h1/text()").get() == "标题"
 
 
 @pytest.mark.parametrize("cuts", [[], ["//table[@class='info']"], ["//b"], ["//li[2]"], ["//b", "//li[1]", "//li[2]"]])
