@@ -60,6 +60,9 @@ DOM_RULES: dict[str, re.Pattern[str]] = {
     # Readers' comments (畅言's SOHUCS box too): their 作者： lines are readers, not the article's.
     "comments": re.compile(r"(^|[-_])(comments?|pinglun|discuss|replies|liuyan|SOHUCS)([-_]|$)", re.I),
 }
+#: Whether any DOM rule matches a token (the rules ignore case, as this does): one search
+#: where most tokens (``content``, ``main``) match none of the rules, each a search of its own.
+_ANY_DOM_RULE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in DOM_RULES.values()), re.I)
 #: Widgets that sit beside the article's own credits (a tag or tool row with 【纠错】 and
 #: 责任编辑 in one line); a related list, a comment box or a portal's widget holds other
 #: stories' and readers' credits, which are not this article's.
@@ -301,7 +304,7 @@ def _dom_rule(node: Any) -> str | None:
     if tag == "a" and (node.get("href") or "").strip() in ("#top", "#"):
         if line_rule(node.xpath("string()")) == "back_to_top":
             return "back_to_top"
-    tokens = _tokens(node)
+    tokens = [token for token in _tokens(node) if _ANY_DOM_RULE.search(token)]
     if not tokens:
         return None
     for name, pattern in DOM_RULES.items():

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.noise import clean_body, clean_text, line_rule, stop_rule
+from pipelines.noise import _ANY_DOM_RULE, DOM_RULES, clean_body, clean_text, line_rule, stop_rule
 from tests.seeds import ARTICLE_SPAN, article_lines, seed_lines
 
 BASE = "https://a.gov.cn/news/1.html"
@@ -365,3 +365,17 @@ def test_a_word_pastes_clipboard_image_is_no_image():
     assert cleaned.paragraphs == ["正文。"]
     assert cleaned.images == [{"src": "https://a.gov.cn/uploads/1.jpg", "caption": "会议现场"}]
     assert cleaned.rules["local_image"] == 2
+
+
+#: Class and id tokens: the words DOM rules name, joined and cased any way, and others.
+DOM_TOKEN = st.lists(st.one_of(st.sampled_from(["share", "Login", "bdshare", "related", "tags", "print", "hits",
+                                                "gotop", "fontsize", "player", "mplayer", "vjs-big", "video",
+                                                "pages", "SOHUCS", "comment", "yidun", "captcha", "content",
+                                                "main", "article", "-", "_", "box", "btn", "x"]),
+                               st.text(max_size=3)), max_size=4).map("".join)
+
+
+@settings(max_examples=1000)
+@given(DOM_TOKEN)
+def test_the_dom_rule_gate_passes_every_token_some_rule_matches(token):
+    assert (_ANY_DOM_RULE.search(token) is not None) == any(rule.search(token) for rule in DOM_RULES.values())
