@@ -56,7 +56,7 @@ def test_without_either_the_project_contact_is_named(tmp_path):
 @pytest.mark.parametrize("setting, enabled", [(None, False), ("REMOTE_CONTROL_ENABLED=True", True)])
 def test_remote_control_is_off_unless_turned_on(tmp_path, setting, enabled):
     result = crawlall(tmp_path, "-a", "portals=cqmjsw", *(["-s", setting] if setting else []))
-    assert len(result.items) == 5
+    assert len(result.items) == 17
     assert ("scrapy.extensions.remote_control.RemoteControl" in result.output) is enabled
 
 
@@ -66,7 +66,7 @@ def test_the_stats_file_lives_beside_its_state_unless_set(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     stats = json.loads((tmp_path / "state" / "stats.json").read_text(encoding="utf-8"))
-    assert list(stats) == ["cqmjsw"] and stats["cqmjsw"]["item_scraped_count"] == 5
+    assert list(stats) == ["cqmjsw"] and stats["cqmjsw"]["item_scraped_count"] == 17
 
 
 def test_make_clean_removes_only_what_make_crawl_and_make_test_made(tmp_path):
