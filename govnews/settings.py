@@ -99,8 +99,14 @@ SPIDER_MIDDLEWARES = {
 # With REPLAY: also request every page the WARC archives recorded as an article (reextract).
 REPLAY_ALL_ARTICLES = False
 
-# Crawl state (SQLite, see govnews/state/): articles seen, body hashes, near-dup index.
+# Crawl state (govnews/state/): articles seen, body hashes, near-dup index, failures, runs.
+# In SQLite under STATE_DIR, or, when REDIS_URL is set, in that Redis (STATE_DIR then holds
+# only the portal locks and stats.json).
 STATE_DIR = "state"
+# Redis state: every key starts with this prefix and ':' (one Redis can hold several crawls).
+REDIS_STATE_PREFIX = "govnews"
+# Redis state: seconds a claim of a process that stopped answering blocks its article.
+REDIS_STATE_CLAIM_TTL = 30.0
 # True: emit later duplicates with duplicate_of set; False: drop them (counted in stats).
 KEEP_DUPLICATES = False
 # Re-fetch articles first seen less than this many days ago (pages corrected later); 0: never.

@@ -12,8 +12,9 @@ from hypothesis import settings
 
 from tests.crawling import crawlall
 
-# The ``redis_server`` fixture: a real redis-server per test (tests/redisserver.py).
-pytest_plugins = ["tests.redisserver"]
+# ``redis_server``: a real redis-server per test (tests/redisserver.py); ``state_settings``
+# and ``state``: a crawl state in each backend (tests/states.py).
+pytest_plugins = ["tests.redisserver", "tests.states"]
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -1,4 +1,8 @@
-"""Dedupe stage: exact and near duplicates, across portals, runs and mirrors (real SQLite)."""
+"""Dedupe stage: exact and near duplicates, across portals, runs and mirrors.
+
+The tests taking ``store`` or ``run`` run on both backends of the crawl state: a real SQLite
+file and a real redis-server (tests/states.py).
+"""
 
 import itertools
 import os
@@ -11,10 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scrapy import signals
 from scrapy.exceptions import DropItem
+from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from govnews.incremental import IncrementalMiddleware
 from govnews.signals import item_written
+from govnews.state import open_state
 from govnews.items import Article
 from govnews.urls import canonical_url
 from pipelines.dedupe import (
@@ -22,7 +28,9 @@ from pipelines.dedupe import (
     MIN_CHARS,
     DedupePipeline,
     NearDuplicateIndex,
+    band_buckets,
     canonical_text,
+    content_hash,
     minhash,
     similarity,
 )
@@ -49,10 +57,9 @@ def estimated(a: str, b: str) -> float:
 
 
 @pytest.fixture
-def store(tmp_path):
-    opened = sqlite_state(tmp_path / "state")
-    yield opened
-    opened.close()
+def store(state):
+    """The crawl state, in each backend."""
+    return state
 
 
 # --- NearDuplicateIndex ----------------------------------------------------------------------
@@ -92,11 +99,11 @@ def test_query_does_not_store(store):
     assert index.add("origin", ORIGIN) is None
 
 
-def test_the_index_persists_in_the_state_file(tmp_path):
-    first = sqlite_state(tmp_path)
+def test_the_index_persists_in_the_state(state_settings):
+    first = open_state(Settings(state_settings))
     NearDuplicateIndex(first).add("origin", ORIGIN)
     first.close()
-    second = sqlite_state(tmp_path)
+    second = open_state(Settings(state_settings))
     assert second is not first
     assert NearDuplicateIndex(second).query(SEEDS["lzbs_mirror"]) == "origin"
     second.close()
@@ -106,7 +113,7 @@ def test_adding_a_key_again_replaces_it_instead_of_matching_itself(store):
     index = NearDuplicateIndex(store)
     assert index.add("origin", ORIGIN) is None
     assert index.add("origin", ORIGIN) is None
-    assert store.connection.execute("SELECT count(*) FROM minhash_signatures").fetchone()[0] == 1
+    assert [url for url, _ in store.band_matches(band_buckets(minhash(canonical_text(ORIGIN))))] == ["origin"]
 
 
 def test_short_texts_are_neither_matched_nor_stored(store):
@@ -159,8 +166,8 @@ def article(url: str, body: str, portal: str = "lzbs_mirror") -> Article:
 class Run:
     """One crawler's dedupe stage over a real state file; emits and drops as Scrapy does."""
 
-    def __init__(self, state_dir, **settings):
-        self.crawler = get_crawler(settings_dict={"STATE_DIR": str(state_dir), **settings})
+    def __init__(self, state_settings, **settings):
+        self.crawler = get_crawler(settings_dict={**state_settings, **settings})
         self.pipeline = DedupePipeline.from_crawler(self.crawler)
         self.emitted: list[Article] = []
 
@@ -189,11 +196,11 @@ class Run:
 
 
 @pytest.fixture
-def run(tmp_path):
+def run(state_settings):
     runs: list[Run] = []
 
     def start(**settings):
-        runs.append(Run(tmp_path / "state", **settings))
+        runs.append(Run(state_settings, **settings))
         return runs[-1]
 
     yield start
@@ -252,11 +259,12 @@ def test_the_state_is_written_when_a_feed_wrote_the_item_not_before(run):
 def test_dropped_duplicates_are_remembered_so_the_next_run_skips_them(run):
     crawl = run()
     crawl.feed(article("https://a.example/1.html", ORIGIN), article("https://m.example/1.html", SEEDS["lzbs_mirror"]))
-    db = crawl.pipeline.store.connection
-    assert db.execute("SELECT url, duplicate_of FROM articles ORDER BY first_seen").fetchall() == [
-        ("https://a.example/1.html", None), ("https://m.example/1.html", "https://a.example/1.html")]
+    store = crawl.pipeline.store
+    mirror = canonical_text(SEEDS["lzbs_mirror"])
+    assert store.first_seen("https://m.example/1.html") is not None
+    assert store.find_hash(content_hash(mirror)) == "https://a.example/1.html"  # its canonical article
     # Only canonical articles enter the near-duplicate index.
-    assert db.execute("SELECT url FROM minhash_signatures").fetchall() == [("https://a.example/1.html",)]
+    assert [url for url, _ in store.band_matches(band_buckets(minhash(mirror)))] == ["https://a.example/1.html"]
 
 
 def test_an_item_a_later_stage_drops_stays_unseen(run):
@@ -278,10 +286,12 @@ def test_duplicates_are_found_across_runs_and_portals(run):
 def test_an_article_met_again_is_not_a_duplicate_of_itself(run):
     crawl = run()
     crawl.feed(article("https://a.example/1.html", ORIGIN))
-    before = crawl.pipeline.store.connection.execute("SELECT last_seen FROM articles").fetchone()[0]
+    store = crawl.pipeline.store
+    before = store.first_seen("https://a.example/1.html")
     assert run().feed(article("https://a.example/1.html", edited_repost(ORIGIN))) == ["emitted"]
-    row = crawl.pipeline.store.connection.execute("SELECT count(*), max(last_seen) FROM articles").fetchone()
-    assert row[0] == 1 and row[1] > before
+    assert store.first_seen("https://a.example/1.html") == before
+    assert store.content_hash_of("https://a.example/1.html") == content_hash(canonical_text(edited_repost(ORIGIN)))
+    assert store.find_hash(content_hash(canonical_text(ORIGIN))) is None
 
 
 def test_an_article_met_again_unchanged_is_not_emitted_again(run):

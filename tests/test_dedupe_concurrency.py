@@ -10,19 +10,19 @@ emitted some article twice (measured); the crawls do interleave.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from pipelines.dedupe import canonical_text, content_hash
 from portals.loader import PORTALS_DIR, SEEDS_DIR
 from tests.archives import FIXTURES
 from tests.crawling import ROOT, SCRAPY
@@ -60,11 +60,11 @@ def copy_portal(workdir: Path) -> tuple[Path, Path]:
     return portals, archive
 
 
-def crawl(workdir: Path, portals: Path, archive: Path, portal: str) -> subprocess.Popen:
+def crawl(workdir: Path, portals: Path, archive: Path, portal: str, *args: str) -> subprocess.Popen:
     out = workdir / f"{portal}.jsonl"
     command = [*SCRAPY, "crawl", "city_news", "-a", f"portal={portal}", "-O", f"{out}:jsonlines",
                "-s", f"PORTALS_DIR={portals}", "-s", f"REPLAY={archive}", "-s", f"STATE_DIR={workdir / 'state'}",
-               "-s", "LOG_LEVEL=INFO", "-s", f"STATS_FILE={workdir / portal}.stats.json"]
+               "-s", "LOG_LEVEL=INFO", "-s", f"STATS_FILE={workdir / portal}.stats.json", *args]
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
@@ -74,10 +74,13 @@ def article_id(url: str) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("trial", range(10))
-def test_two_portals_crawled_at_once_emit_every_shared_article_once(tmp_path, trial):
+@pytest.mark.parametrize("backend, trial", [("sqlite", trial) for trial in range(10)]
+                         + [("redis", trial) for trial in range(5)])
+def test_two_portals_crawled_at_once_emit_every_shared_article_once(tmp_path, request, backend, trial):
+    """On Redis the two processes stand for two workers: its judgement is optimistic (WATCH)."""
     portals, archive = copy_portal(tmp_path)
-    crawls = [crawl(tmp_path, portals, archive, portal) for portal in ("whrx", "whrx_copy")]
+    on = ["-s", f"REDIS_URL={request.getfixturevalue('redis_server').url}"] if backend == "redis" else []
+    crawls = [crawl(tmp_path, portals, archive, portal, *on) for portal in ("whrx", "whrx_copy")]
     for process in crawls:
         _, stderr = process.communicate(timeout=180)
         assert process.returncode == 0, stderr[-3000:]
@@ -94,9 +97,9 @@ def test_two_portals_crawled_at_once_emit_every_shared_article_once(tmp_path, tr
 #: A crawl's dedupe stage in a process of its own: it judges (and so claims) one article,
 #: then is SIGKILLed ("kill") or stays alive until its stdin closes.
 CLAIMER = """
-import os, signal, sys
+import json, os, signal, sys
 from tests.test_dedupe import Run, article
-Run(sys.argv[1]).pipeline.process_item(article(sys.argv[2], open(sys.argv[3], encoding="utf-8").read()))
+Run(json.loads(sys.argv[1])).pipeline.process_item(article(sys.argv[2], open(sys.argv[3], encoding="utf-8").read()))
 print("claimed", flush=True)
 if sys.argv[4] == "kill":
     os.kill(os.getpid(), signal.SIGKILL)
@@ -104,16 +107,16 @@ sys.stdin.read()
 """
 
 
-def claimer(tmp_path: Path, url: str, then: str) -> subprocess.Popen:
-    """A process holding a claim of ``url`` (the ORIGIN text) in ``tmp_path/state``."""
-    process = subprocess.Popen([sys.executable, "-c", CLAIMER, str(tmp_path / "state"), url, str(ORIGIN_FILE), then],
+def claimer(state_settings: dict[str, str], url: str, then: str) -> subprocess.Popen:
+    """A process holding a claim of ``url`` (the ORIGIN text) in the state of ``state_settings``."""
+    process = subprocess.Popen([sys.executable, "-c", CLAIMER, json.dumps(state_settings), url, str(ORIGIN_FILE), then],
                                cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None and process.stdout.readline() == "claimed\n"
     return process
 
 
-def test_a_live_claim_of_another_process_counts_as_the_article(tmp_path, run):
-    holder = claimer(tmp_path, "https://lzbs.example/1.html", "wait")
+def test_a_live_claim_of_another_process_counts_as_the_article(state_settings, run):
+    holder = claimer(state_settings, "https://lzbs.example/1.html", "wait")
     try:
         itself = article("https://lzbs.example/1.html", ORIGIN)  # under the claimed URL: no copy
         assert run().pipeline.process_item(itself) is itself
@@ -126,10 +129,15 @@ def test_a_live_claim_of_another_process_counts_as_the_article(tmp_path, run):
         holder.communicate("")
 
 
-def test_a_claim_of_a_killed_process_does_not_block_the_article(tmp_path, run):
-    claimer(tmp_path, "https://lzbs.example/1.html", "kill").wait()
-    crawl = run()
+def test_a_claim_of_a_killed_process_does_not_block_the_article(state_settings, run):
+    """Under SQLite its pid is gone at once; under Redis its owner key's TTL ends it."""
+    settings = {**state_settings, "REDIS_STATE_CLAIM_TTL": "0.5"}
+    claimer(settings, "https://lzbs.example/1.html", "kill").wait()
+    crawl = run(REDIS_STATE_CLAIM_TTL=0.5)
+    store = crawl.pipeline.store
+    assert store.claimed_hash(content_hash(canonical_text(ORIGIN)), exclude="x") == "https://lzbs.example/1.html"
+    time.sleep(1 if "REDIS_URL" in settings else 0)
     assert crawl.feed(article("https://other.example/9.html", ORIGIN)) == ["emitted"]
-    with contextlib.closing(sqlite3.connect(tmp_path / "state" / "crawl.sqlite3")) as db:
-        assert db.execute("SELECT url FROM claims").fetchall() == []
-        assert db.execute("SELECT url FROM articles").fetchall() == [("https://other.example/9.html",)]
+    assert store.claimed_hash(content_hash(canonical_text(ORIGIN)), exclude="x") is None  # dropped
+    assert store.find_hash(content_hash(canonical_text(ORIGIN))) == "https://other.example/9.html"
+    assert store.first_seen("https://lzbs.example/1.html") is None

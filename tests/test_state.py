@@ -1,16 +1,25 @@
-"""The crawl state: a real SQLite file, shared in a process, visible across processes."""
+"""The crawl state: shared in a process, visible across processes, in either backend.
+
+The tests taking ``state`` (or ``state_settings``) run twice: on a real SQLite file and on
+a real redis-server (tests/states.py). The rest are about the SQLite file itself.
+"""
 
 import contextlib
+import json
 import sqlite3
 import subprocess
 import sys
+import time
 
 import pytest
+from scrapy.settings import Settings
 
-from govnews.state import StateError
+from govnews.state import Claim, StateError, open_state
+from govnews.state.redis import RedisState
 from govnews.state.sqlite import APPLICATION_ID, FILENAME, SCHEMA_VERSION
 from tests.crawling import ROOT, SCRAPY
-from tests.states import sqlite_state
+from tests.redisserver import free_port
+from tests.states import failures_in, sqlite_state
 
 
 @pytest.fixture
@@ -45,20 +54,38 @@ def test_wal_mode_and_foreign_keys(store, tmp_path):
     assert store.connection.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
 
 
-def test_every_record_is_committed_at_once_and_seen_by_another_process(store, tmp_path):
+def test_every_record_is_committed_at_once(store, tmp_path):
     store.record("https://a.cn/1.html", "a", "h1")
     assert not store.connection.in_transaction
     other = sqlite3.connect(tmp_path / "state" / FILENAME)
     assert other.execute("SELECT portal, content_hash FROM articles").fetchall() == [("a", "h1")]
-    code = (
-        "import sys; from tests.states import sqlite_state;"
-        "s = sqlite_state(sys.argv[1]); print(s.first_seen('https://a.cn/1.html'));"
-        "s.record('https://a.cn/2.html', 'a', 'h2'); s.close()"
-    )
-    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "state")],
-                          capture_output=True, text=True, check=True, cwd=ROOT)
-    assert done.stdout.strip() == store.first_seen("https://a.cn/1.html")
-    assert store.first_seen("https://a.cn/2.html") is not None
+
+
+def in_another_process(settings, code):
+    """Run ``code`` with ``s``, the state of ``settings``, in a process of its own; its output."""
+    program = ("import json, sys; from scrapy.settings import Settings; from govnews.state import open_state;"
+               f"s = open_state(Settings(json.loads(sys.argv[1]))); {code}; s.close()")
+    return subprocess.run([sys.executable, "-c", program, json.dumps(settings)],
+                          capture_output=True, text=True, check=True, cwd=ROOT).stdout
+
+
+def test_every_record_is_seen_by_another_process(state, state_settings):
+    state.record("https://a.cn/1.html", "a", "h1")
+    done = in_another_process(state_settings, "print(s.first_seen('https://a.cn/1.html'));"
+                                              "s.record('https://a.cn/2.html', 'a', 'h2')")
+    assert done.strip() == state.first_seen("https://a.cn/1.html")
+    assert state.first_seen("https://a.cn/2.html") is not None
+
+
+def test_one_state_per_process_until_the_last_close(state, state_settings):
+    again = open_state(Settings(state_settings))
+    assert again is state and state.users == 2
+    again.close()
+    assert state.first_seen("https://a.cn/1.html") is None  # still open
+    state.close()
+    fresh = open_state(Settings(state_settings))
+    assert fresh is not state
+    fresh.close()
 
 
 def test_one_store_per_file_in_a_process_until_the_last_close(store, tmp_path):
@@ -82,29 +109,67 @@ def test_meeting_an_article_again_keeps_first_seen(store):
     assert again[0] == first[0] and again[1] > first[1] and again[2] == "h1b"
 
 
-def test_find_hash_names_the_canonical_article(store):
-    store.record("https://a.cn/1.html", "a", "h")
-    store.record("https://b.cn/9.html", "b", "h", duplicate_of="https://a.cn/1.html")
-    assert store.find_hash("h") == "https://a.cn/1.html"
-    assert store.find_hash("h", exclude="https://a.cn/1.html") == "https://a.cn/1.html"
-    assert store.find_hash("other") is None
+def test_an_article_recorded_again_keeps_first_seen_and_takes_its_new_body(state):
+    state.record("https://a.cn/1.html", "a", "h1")
+    first = state.first_seen("https://a.cn/1.html")
+    state.record("https://a.cn/1.html", "a", "h1b")
+    state.touch("https://a.cn/1.html")
+    assert state.first_seen("https://a.cn/1.html") == first and state.content_hash_of("https://a.cn/1.html") == "h1b"
+    assert state.find_hash("h1") is None and state.find_hash("h1b") == "https://a.cn/1.html"
+    assert state.content_hash_of("https://a.cn/2.html") is None and state.first_seen("https://a.cn/2.html") is None
 
 
-def test_a_crawl_counts_as_complete_only_once_finished(store):
-    assert store.last_finished("a") is None
-    first = store.begin_crawl("a")
-    store.begin_crawl("a")  # killed: never finished
-    assert store.last_finished("a") is None
-    store.finish_crawl(first)
-    assert store.last_finished("a") is not None and store.last_finished("b") is None
+def test_find_hash_names_the_canonical_article(state):
+    state.record("https://a.cn/1.html", "a", "h")
+    state.record("https://b.cn/9.html", "b", "h", duplicate_of="https://a.cn/1.html")
+    assert state.find_hash("h") == "https://a.cn/1.html"
+    assert state.find_hash("h", exclude="https://a.cn/1.html") == "https://a.cn/1.html"
+    assert state.find_hash("other") is None
 
 
-def test_replacing_a_signature_drops_its_old_bands(store):
+def test_a_crawl_counts_as_complete_only_once_finished(state):
+    assert state.last_finished("a") is None
+    first = state.begin_crawl("a")
+    state.begin_crawl("a")  # killed: never finished
+    assert state.last_finished("a") is None
+    state.finish_crawl(first)
+    assert state.last_finished("a") is not None and state.last_finished("b") is None
+
+
+def test_runs_keep_their_figures_newest_first_and_last_oldest_first(state):
+    ids = [state.begin_crawl("a") for _ in range(4)]
+    state.begin_crawl("b")
+    for crawl_id, reason in zip(ids, ["finished", "shutdown", "finished"]):  # the 4th never closed
+        state.close_crawl(crawl_id, {"finish_reason": reason, "items": crawl_id, "listed": 7, "health": ""})
+    assert [r["id"] for r in state.closed_runs("a", 10)] == [ids[2], ids[1], ids[0]]
+    assert [r["id"] for r in state.closed_runs("a", 1, offset=1, reason="finished")] == [ids[0]]
+    run = state.closed_runs("a", 1)[0]
+    assert (run["portal"], run["items"], run["listed"], run["coverage_title"], run["finished"]) == (
+        "a", ids[2], 7, None, None)
+    assert [r["id"] for r in state.last_runs("a", 3)] == ids[1:]
+    assert state.last_runs("a", 3)[-1]["finish_reason"] is None
+    assert state.portals_run() == ["a", "b"]
+
+
+def test_replacing_a_signature_drops_its_old_bands(state):
+    state.put_signature("k", b"\0" * 8, [1, 2, 3])
+    state.put_signature("k", b"\1" * 8, [4, 5, 6])
+    assert state.band_matches([1, 2, 3]) == []
+    assert state.band_matches([9, 5, 9]) == [("k", b"\1" * 8)]
+
+
+def test_band_matches_are_oldest_first(state):
+    state.put_signature("first", b"\1", [1, 2])
+    state.put_signature("second", b"\2", [1, 3])
+    state.record("third", "a", "h", signature=(b"\3", [7, 3]))
+    assert state.band_matches([1, 3]) == [("first", b"\1"), ("second", b"\2"), ("third", b"\3")]
+    assert state.band_matches([0, 0]) == []
+
+
+def test_the_sqlite_bands_of_a_replaced_signature_go(store):
     store.put_signature("k", b"\0" * 8, [1, 2, 3])
     store.put_signature("k", b"\1" * 8, [4, 5, 6])
     assert store.connection.execute("SELECT count(*) FROM minhash_bands").fetchone()[0] == 3
-    assert store.band_matches([1, 2, 3]) == []
-    assert store.band_matches([9, 5, 9]) == [("k", b"\1" * 8)]
 
 
 def test_a_failed_transaction_leaves_nothing(store):
@@ -162,35 +227,35 @@ def test_a_state_of_schema_1_gains_the_failures_table_on_open(tmp_path):
     store.close()
 
 
-def test_a_failure_ends_when_its_page_is_read_again_changed_or_not(store):
-    store.record("https://a.cn/1.html", "a", "h")
+def test_a_failure_ends_when_its_page_is_read_again_changed_or_not(state):
+    state.record("https://a.cn/1.html", "a", "h")
     for url in ("https://a.cn/1.html", "https://a.cn/2.html"):
-        store.record_failure(url, "a", "http_500")
-    assert store.record_failure("https://a.cn/2.html", "a", "TimeoutError") == 2
-    store.touch("https://a.cn/1.html")  # fetched again, unchanged
-    store.record("https://a.cn/2.html", "a", "h2")  # fetched at last
-    assert store.failures_of("a") == {}
+        state.record_failure(url, "a", "http_500")
+    assert state.record_failure("https://a.cn/2.html", "a", "TimeoutError") == 2
+    state.touch("https://a.cn/1.html")  # fetched again, unchanged
+    state.record("https://a.cn/2.html", "a", "h2")  # fetched at last
+    assert state.failures_of("a") == {}
 
 
-def test_an_article_recorded_without_a_page_keeps_its_failure_until_recorded_whole(store):
-    store.record_failure("https://a.cn/1.html", "a", "blocked:ruishu")
-    store.record("https://a.cn/1.html", "a", "part", complete=False)
-    store.touch("https://a.cn/1.html", complete=False)
-    assert list(store.failures_of("a")) == ["https://a.cn/1.html"]
-    store.record("https://a.cn/1.html", "a", "whole")
-    assert store.failures_of("a") == {}
+def test_an_article_recorded_without_a_page_keeps_its_failure_until_recorded_whole(state):
+    state.record_failure("https://a.cn/1.html", "a", "blocked:ruishu")
+    state.record("https://a.cn/1.html", "a", "part", complete=False)
+    state.touch("https://a.cn/1.html", complete=False)
+    assert list(state.failures_of("a")) == ["https://a.cn/1.html"]
+    state.record("https://a.cn/1.html", "a", "whole")
+    assert state.failures_of("a") == {}
 
 
-def test_a_failed_page_is_due_after_1_2_4_8_runs_of_its_portal(store):
+def test_a_failed_page_is_due_after_1_2_4_8_runs_of_its_portal(state):
     url = "https://a.cn/1.html"
     due_runs = []
     for run in range(1, 17):
-        store.begin_crawl("a")
-        due = store.failures_of("a").get(url)
+        state.begin_crawl("a")
+        due = state.failures_of("a").get(url)
         if due is None or due:  # the first run fetches it anyway; a due run fetches it again
             due_runs.append(run)
-            store.record_failure(url, "a", "http_500")
-        store.begin_crawl("b")  # runs of another portal do not count
+            state.record_failure(url, "a", "http_500")
+        state.begin_crawl("b")  # runs of another portal do not count
     assert due_runs == [1, 2, 4, 8, 16]
 
 
@@ -246,3 +311,132 @@ def test_a_state_of_an_older_schema_gains_the_run_figures_and_keeps_its_runs(tmp
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         assert columns(db, "crawls")[:4] == ["id", "portal", "started", "finished"]
         assert len(columns(db, "crawls")) == 17
+
+
+def test_misses_count_as_failures_again_and_keep_their_reason(state, state_settings):
+    state.record_failure("https://a.cn/1.html", "a", "http_500")
+    state.miss_failures(["https://a.cn/1.html", "https://a.cn/never-failed.html"])
+    assert failures_in(state_settings) == [("https://a.cn/1.html", "http_500", 2)]
+    state.clear_failure("https://a.cn/1.html")
+    assert state.failures_of("a") == {}
+
+
+# --- claims ---------------------------------------------------------------------------------
+
+#: A process of its own judging one article new: it claims it, says so, and waits for stdin.
+CLAIMER = ("from govnews.state import Claim; s.judge_and_claim(lambda: (None, Claim('https://a.cn/1.html', 'h', b'sig')));"
+           "print('claimed', flush=True); sys.stdin.read()")
+
+
+def test_a_claim_is_seen_by_other_processes_until_released_or_recorded(state, state_settings):
+    program = ("import json, sys; from scrapy.settings import Settings; from govnews.state import open_state;"
+               f"s = open_state(Settings(json.loads(sys.argv[1]))); {CLAIMER}; "
+               "s.record('https://a.cn/1.html', 'a', 'h') if sys.argv[2] == 'record' else s.release(['https://a.cn/1.html'])")
+    for then in ("release", "record"):
+        holder = subprocess.Popen([sys.executable, "-c", program, json.dumps(state_settings), then], cwd=ROOT,
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert holder.stdout.readline() == "claimed\n"
+        assert state.claimed_hash("h", exclude="https://b.cn/2.html") == "https://a.cn/1.html"
+        assert state.claimed_hash("h", exclude="https://a.cn/1.html") is None
+        assert state.claimed_hash("other", exclude="https://b.cn/2.html") is None
+        assert state.claimed_signatures("https://b.cn/2.html") == [("https://a.cn/1.html", b"sig")]
+        holder.communicate("")
+        assert holder.returncode == 0
+        assert state.claimed_hash("h", exclude="https://b.cn/2.html") is None
+    assert state.find_hash("h") == "https://a.cn/1.html"
+
+
+def test_a_judgement_that_fails_claims_nothing(state, state_settings):
+    def judge():
+        raise ZeroDivisionError
+    with pytest.raises(ZeroDivisionError):
+        state.judge_and_claim(judge)
+    done = in_another_process(state_settings, "print(s.claimed_hash('h', exclude='x'))")
+    assert done.strip() == "None"
+
+
+def test_own_claims_do_not_count_against_own_judgements(state):
+    assert state.judge_and_claim(lambda: ("new", Claim("https://a.cn/1.html", "h", None))) == "new"
+    assert state.claimed_hash("h", exclude="x") is None and state.claimed_signatures("x") == []
+
+
+CLAIM_B = Claim("https://b.cn/1.html", "h", None)
+
+
+@pytest.mark.parametrize("meanwhile, read", [
+    (lambda other: other.judge_and_claim(lambda: (None, CLAIM_B)),
+     lambda state: state.claimed_hash("h", exclude="https://a.cn/1.html")),
+    (lambda other: other.record("https://b.cn/1.html", "b", "h"), lambda state: state.find_hash("h")),
+], ids=["claims", "records"])
+def test_a_redis_judgement_runs_again_when_another_process_writes_in_between(redis_server, meanwhile, read):
+    """Two owners on one Redis (as two workers): after the first's judgement read the
+    state and before it ends, the second claims or records the same text; the first's
+    EXEC fails and its judgement, run again, sees the second's article."""
+    first, second = (RedisState(redis_server.url, "govnews", 30) for _ in range(2))
+    verdicts = []
+
+    def judge():
+        verdicts.append(read(first))
+        if len(verdicts) == 1:
+            meanwhile(second)
+        return verdicts[-1], None if verdicts[-1] else Claim("https://a.cn/1.html", "h", None)
+
+    try:
+        assert first.judge_and_claim(judge) == "https://b.cn/1.html"
+        assert verdicts == [None, "https://b.cn/1.html"]
+    finally:
+        first.disconnect()
+        second.disconnect()
+
+
+def test_a_redis_duplicate_verdict_is_judged_again_when_a_record_fell_between_its_reads(redis_server):
+    """The exact check read nothing, then the article was recorded, then the near check
+    found it: judged again, it is the exact duplicate SQLite's one snapshot would give."""
+    first, second = (RedisState(redis_server.url, "govnews", 30) for _ in range(2))
+    verdicts = []
+
+    def judge():
+        exact = first.find_hash("h")
+        if not verdicts:
+            second.record("https://b.cn/1.html", "b", "h", signature=(b"s", [1]))
+        verdicts.append(exact or ("near" if first.band_matches([1]) else None))
+        return verdicts[-1], None
+
+    try:
+        assert first.judge_and_claim(judge) == "https://b.cn/1.html" and verdicts[0] == "near"
+    finally:
+        first.disconnect()
+        second.disconnect()
+
+
+def test_a_redis_claim_dies_with_its_owner_key(redis_server):
+    holder, other = RedisState(redis_server.url, "govnews", 0.5), RedisState(redis_server.url, "govnews", 30)
+    try:
+        holder.judge_and_claim(lambda: (None, Claim("https://a.cn/1.html", "h", None)))
+        holder._stop.set()  # its heartbeat stops, as when its process is SIGKILLed
+        assert other.claimed_hash("h", exclude="x") == "https://a.cn/1.html"
+        time.sleep(1)
+        assert other.judge_and_claim(lambda: (other.claimed_hash("h", exclude="x"), None)) is None
+        assert redis_server.client().hlen("govnews:claims") == 0
+    finally:
+        holder.disconnect()
+        other.disconnect()
+
+
+def test_redis_keys_live_under_the_prefix(redis_server):
+    settings = Settings({"REDIS_URL": redis_server.url, "REDIS_STATE_PREFIX": "crawl7"})
+    state = open_state(settings)
+    try:
+        state.record("https://a.cn/1.html", "a", "h", signature=(b"s", [1]))
+        state.begin_crawl("a")
+        state.record_failure("https://a.cn/2.html", "a", "http_500")
+        assert {key.decode().split(":")[0] for key in redis_server.client().keys("*")} == {"crawl7"}
+    finally:
+        state.close()
+
+
+def test_a_redis_that_is_not_there_is_refused_in_one_line():
+    settings = Settings({"REDIS_URL": f"redis://u:secret@127.0.0.1:{free_port()}/0"})
+    with pytest.raises(StateError, match="cannot use Redis") as failure:
+        open_state(settings)
+    assert "secret" not in str(failure.value)

@@ -1,10 +1,10 @@
 """``scrapy health [STATE_DIR]``: the last runs of every portal and their health verdicts.
 
-Read from the state's ``crawls`` table, where each run keeps its figures and the health
-checks it failed (govnews.health). A cron job or an operator sees at a glance which portal
-broke and why; the exit code says whether every portal's latest run is healthy (0) or
-not (4), so a monitoring script needs nothing more. A state that is missing or cannot be
-read is one line and exit code 2.
+Read from the crawl state's runs (the ``crawls`` table, or Redis with ``-s REDIS_URL=…``),
+where each run keeps its figures and the health checks it failed (govnews.health). A cron
+job or an operator sees at a glance which portal broke and why; the exit code says whether
+every portal's latest run is healthy (0) or not (4), so a monitoring script needs nothing
+more. A state that is missing or cannot be read is one line and exit code 2.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class Command(ScrapyCommand):
         settings = self.settings.copy()
         folder = Path(args[0] if args else settings.get("STATE_DIR") or "state")
         settings.set("STATE_DIR", str(folder))
-        if not (folder / FILENAME).is_file():  # opening would make a new, empty state
+        if not settings.get("REDIS_URL") and not (folder / FILENAME).is_file():  # a new, empty one
             raise UsageError(f"crawl state {folder / FILENAME}: no such file", print_help=False)
         try:
             store = open_state(settings)
