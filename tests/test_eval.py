@@ -4,14 +4,16 @@ written here, and the report ``python -m benchmarks.eval`` writes."""
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benchmarks.corpus import UNKNOWN_URL, load_corpus
+from benchmarks.corpus import UNKNOWN_URL, Page, load_corpus
 from benchmarks.eval import evaluate
 from benchmarks.scoring import CHECKS, date_ok, fold, nospace, score_page, trim
+from benchmarks.timing import CLOCKS, measure
 from tests.crawling import ROOT
 
 GOLD = {
@@ -135,6 +137,22 @@ def test_the_project_is_scored_and_timed_on_each_page(corpus):
     assert all(ms > 0 for page in result["ms"].values() for ms in page.values())
     assert set(result["timing"]) == {"lxml", "project"} and result["timing"]["lxml"]["median_ratio_to_lxml"] == 1.0
     assert result["failures"]["project"][0].startswith("gone title: got ")
+
+
+def test_cpu_time_leaves_out_a_wait_the_wall_clock_counts():
+    """A call off its core (here asleep) costs wall time but no CPU time of the process."""
+    def waits(body: bytes, url: str) -> dict:
+        time.sleep(0.05)
+        return {}
+
+    page = Page("p", "http://www.example.gov.cn/1.html", b"<p>1</p>")
+    wall, cpu = (measure([page], {"waits": waits}, 1, CLOCKS[clock])["p"]["waits"].ms for clock in ("wall", "cpu"))
+    assert wall >= 50 > 10 > cpu
+
+
+def test_eval_can_time_on_cpu_time(corpus):
+    result = evaluate(load_corpus(corpus), ("project",), rounds=1, clock="cpu")
+    assert result["clock"] == "cpu" and all(ms > 0 for page in result["ms"].values() for ms in page.values())
 
 
 def test_a_folder_without_golds_is_every_html_file_under_it(tmp_path):
