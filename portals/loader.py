@@ -56,6 +56,10 @@ PORTALS_DIR = Path(__file__).resolve().parent
 SEEDS_DIR = PORTALS_DIR.parent / "seeds"
 TEMPLATES = ("party_cms", "gazetteer", "city_news")
 LIST_ORDERS = ("newest_first", "unordered")
+#: Seconds between requests to a site whose portal file sets none (README "Politeness"): the
+#: hand-written portals use 2-3 for a small government server. At most MAX_DOWNLOAD_DELAY.
+DEFAULT_DOWNLOAD_DELAY = 2.0
+MAX_DOWNLOAD_DELAY = 120
 SELECTOR_KEYS = (
     "article_links",
     "next_page",
@@ -98,7 +102,7 @@ class Portal:
     template: str
     hosts: tuple[str, ...]
     scheme: str = "https"
-    download_delay: float = 2.0
+    download_delay: float = DEFAULT_DOWNLOAD_DELAY
     list_order: str = "newest_first"
     encoding: str | None = None
     cms: str | None = None
@@ -205,9 +209,9 @@ def _build(path: Path, data: dict[str, Any], start_urls: tuple[str, ...]) -> Por
     scheme = data.get("scheme", "https")
     if scheme not in ("http", "https"):
         raise fail("scheme must be http or https")
-    delay = data.get("download_delay", 2.0)
-    if not isinstance(delay, (int, float)) or isinstance(delay, bool) or not 0 <= delay <= 120:
-        raise fail("download_delay must be a number of seconds from 0 to 120")
+    delay = data.get("download_delay", DEFAULT_DOWNLOAD_DELAY)
+    if not isinstance(delay, (int, float)) or isinstance(delay, bool) or not 0 <= delay <= MAX_DOWNLOAD_DELAY:
+        raise fail(f"download_delay must be a number of seconds from 0 to {MAX_DOWNLOAD_DELAY}")
     list_order = data.get("list_order", "newest_first")
     if list_order not in LIST_ORDERS:
         raise fail(f"list_order must be one of {LIST_ORDERS}")

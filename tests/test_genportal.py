@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import tomllib
 
@@ -86,6 +87,33 @@ def test_what_genportal_infers_for_a_dedecms_site(tmp_path):
     assert portal["selectors"]["next_page"] == "//ul[@class='pagelist']//a[normalize-space(.)='下一页']/@href"
     assert portal["selectors"]["title"] == "div.article h1"
     assert "could not decide: template: city_news is a guess" in done.stdout
+
+
+def delay_written(tmp_path, robots: str | None) -> tuple[float, str]:
+    """``download_delay`` and its comment in the file genportal writes for whrx's archive,
+    its robots.txt replaced by ``robots`` (None: as saved, no Crawl-delay)."""
+    archive = tmp_path / "whrx"
+    shutil.copytree(FIXTURES / "whrx", archive)
+    if robots is not None:
+        (archive / "pages" / "robots.txt").write_text(robots, encoding="utf-8")
+    done = genportal(tmp_path, seed_of("whrx"), "polite", "--replay", str(archive))
+    assert done.returncode == 0, done.stderr[-3000:]
+    text = (tmp_path / "polite.toml").read_text(encoding="utf-8")
+    [comment] = re.findall(r"^# download_delay: (.*)\ndownload_delay = ", text, re.M)
+    return tomllib.loads(text)["download_delay"], comment
+
+
+@pytest.mark.parametrize("robots, delay, says", [
+    (None, 2.0, "the project's default (the hand-written portals' 2-3 s)"),
+    ("User-agent: *\nCrawl-delay: 1\n", 2.0, "its robots.txt asks no longer Crawl-delay"),
+    ("User-agent: *\nCrawl-delay: 10\nDisallow: /plus/\n", 10.0, "the Crawl-delay (10 s) the site's robots.txt asks"),
+    ("User-agent: govnews\nCrawl-delay: 7.5\n\nUser-agent: *\nCrawl-delay: 1\n", 7.5, "Crawl-delay (7.5 s)"),
+    ("User-agent: *\nCrawl-delay: 600\n", 120.0, "(600 s) the site's robots.txt asks of this crawler, cut to the most"),
+    ("User-agent: otherbot\nCrawl-delay: 30\n", 2.0, "the project's default"),
+])
+def test_the_download_delay_is_the_projects_default_or_the_longer_crawl_delay_robots_txt_asks(tmp_path, robots, delay, says):
+    written, comment = delay_written(tmp_path, robots)
+    assert written == delay and says in comment
 
 
 def test_aliases_are_the_hosts_the_list_links_its_articles_on(tmp_path):

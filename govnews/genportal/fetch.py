@@ -1,4 +1,4 @@
-"""Fetch what ``genportal`` reads — the start page, its next list page, a few articles —
+"""Fetch what ``genportal`` reads — robots.txt, the start page, its next list page, a few articles —
 through Scrapy, so robots.txt, the User-Agent, retries, delays and the block-page check
 apply as in a crawl; with ``REPLAY`` set, the project's replay sources answer instead.
 
@@ -12,8 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -37,6 +40,12 @@ FETCH_SETTINGS: dict[str, Any] = {
     "STATS_FILE": "",
     "LOG_LEVEL": "CRITICAL",
 }
+
+
+def robots_url(url: str) -> str:
+    """The robots.txt of ``url``'s site."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/robots.txt"
 
 
 @dataclass
@@ -63,6 +72,18 @@ class SampleSpider(scrapy.Spider):
     def __init__(self, start_url: str, plan: Plan, pages: dict[str, Fetched], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.start_url, self.plan, self.pages = start_url, plan, pages
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SampleSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.response_received, signal=signals.response_received)
+        return spider
+
+    def response_received(self, response: Response, request: scrapy.Request) -> None:
+        """Keep the robots.txt Scrapy's RobotsTxtMiddleware fetched before the start page
+        (its Crawl-delay is the site's own word on the delay), so it is fetched once."""
+        if request.url == robots_url(self.start_url):
+            self.keep(response)
 
     async def start(self):
         yield scrapy.Request(self.start_url, callback=self.parse_start, errback=self.failed, dont_filter=True,

@@ -20,18 +20,20 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
+from protego import Protego
 from scrapy.http import Response, TextResponse
 
 from govnews import cms
 from govnews.encoding import better_encoding
 from govnews.extract import PageExtractor, make_crawler
 from govnews.genportal import fields
-from govnews.genportal.fetch import FETCH_SETTINGS, Fetched
+from govnews.genportal.fetch import FETCH_SETTINGS, Fetched, robots_url
 from govnews.genportal.lists import ListReading, links_of, read_list
 from govnews.genportal.shapes import LinkGroup, generalised, list_path_regex, shape_of, url_pattern
 from govnews.genportal.writer import write_files
 from govnews.items import RUN_FIELDS
 from pipelines.validate import InvalidArticle
+from portals.loader import DEFAULT_DOWNLOAD_DELAY, MAX_DOWNLOAD_DELAY
 
 #: Sample articles fetched from the start page's list.
 SAMPLES = 3
@@ -121,7 +123,7 @@ def propose(name: str, start_url: str, pages: dict[str, Fetched]) -> Proposal:
             proposal.undecided.append(f"sample article {url} could not be fetched"
                                       f" ({pages[url].reason if url in pages else 'not fetched'})")
     hosts = _hosts(start_url, articles.urls, samples)
-    _site_keys(proposal, page, hosts, start_url, sample_pages, reading)
+    _site_keys(proposal, page, hosts, start_url, sample_pages, reading, pages.get(robots_url(start_url)))
     _url_keys(proposal, start_url, reading, hosts, articles)
     _selector_keys(proposal, reading, sample_pages)
     _check(proposal, samples)
@@ -154,7 +156,7 @@ def _hosts(start_url: str, article_urls: list[str], samples: list[tuple[str, Res
 
 
 def _site_keys(proposal: Proposal, page: TextResponse, hosts: list[str], start_url: str,
-               samples: list[TextResponse], reading: ListReading) -> None:
+               samples: list[TextResponse], reading: ListReading, robots: Fetched | None) -> None:
     window = _window_title(page)
     parts = [p for p in _NAME_SPLIT.split(window) if p]
     # The site's name is the part every page's window title repeats (a column's or an
@@ -174,7 +176,7 @@ def _site_keys(proposal: Proposal, page: TextResponse, hosts: list[str], start_u
     aliases = f"; aliases {', '.join(hosts[1:])}: the list links its articles there, or they redirect there" if hosts[1:] else ""
     proposal.top["hosts"] = Key(hosts, f"the start page's host (canonical){aliases}")
     proposal.top["scheme"] = Key(urlsplit(start_url).scheme, "the start URL's scheme")
-    proposal.top["download_delay"] = Key(2.0, "the project's default: a site's tolerance cannot be read off its pages")
+    proposal.top["download_delay"] = _download_delay(robots)
     order = _list_order(reading.articles.urls if reading.articles else [])
     proposal.top["list_order"] = Key(*order)
     families = Counter(f for f in (cms.detect(p.text, p.url) for p in [page, *samples]) if f)
@@ -192,6 +194,22 @@ def _site_keys(proposal: Proposal, page: TextResponse, hosts: list[str], start_u
     else:
         proposal.top["encoding"] = Key(None, "not set: the sample pages are "
                                          f"{', '.join(served) or 'unknown'} as they declare, and are read by their bytes anyway")
+
+
+def _download_delay(robots: Fetched | None) -> Key:
+    """The site's robots.txt Crawl-delay for this crawler when it asks for more than the
+    project's default, else that default: a site's tolerance cannot be read off its pages."""
+    response = robots.response if robots else None
+    declared = None
+    if response is not None and response.status == 200 and isinstance(response, TextResponse):
+        agent = response.request.headers.get("User-Agent", b"").decode("latin-1") if response.request else ""
+        declared = Protego.parse(response.text).crawl_delay(agent or "*")
+    if declared is not None and declared > DEFAULT_DOWNLOAD_DELAY:
+        delay = min(float(declared), MAX_DOWNLOAD_DELAY)
+        return Key(delay, f"the Crawl-delay ({declared:g} s) the site's robots.txt asks of this crawler"
+                   + (", cut to the most a portal file takes" if delay < declared else ""))
+    return Key(DEFAULT_DOWNLOAD_DELAY, "the project's default (the hand-written portals' 2-3 s): a site's tolerance"
+               " cannot be read off its pages and its robots.txt asks no longer Crawl-delay; set what it can take")
 
 
 def _window_title(page: TextResponse) -> str:
