@@ -2,11 +2,9 @@
 body); with FILES_STORE they are downloaded through FilesPipeline over a real loopback HTTP
 server and stored once by content hash."""
 
-import contextlib
 import hashlib
 import io
 import json
-import sqlite3
 import zipfile
 from pathlib import PurePosixPath
 
@@ -19,6 +17,7 @@ from tests.crawling import crawlall
 from tests.archives import FIXTURES
 from tests.documents import SCSQW_ATTACHMENTS, docx_bytes, pdf_bytes
 from tests.loopback import ArchiveProxy
+from tests.states import failures_in
 from tests.test_crawl import SCHEMA
 
 BASE = "http://www.example.gov.cn/xxgk/2024/0305/1.html"
@@ -163,9 +162,8 @@ def crawl(tmp_path, proxy, portals, *args, returncode=0):
 
 
 def failures(tmp_path):
-    """(url, reason, attempts) of the crawl state's failed pages, read with sqlite3."""
-    with contextlib.closing(sqlite3.connect(tmp_path / "state" / "crawl.sqlite3")) as db:
-        return db.execute("SELECT url, reason, attempts FROM failures ORDER BY url").fetchall()
+    """(url, reason, attempts) of the SQLite crawl state's failed pages."""
+    return failures_in({"STATE_DIR": str(tmp_path / "state")})
 
 
 def serve(archive, path, **entry):
@@ -183,20 +181,33 @@ def serve(archive, path, **entry):
     ({"network": "truncate"}, "data_loss", 4),
 ])
 def test_a_failed_attachment_is_a_failed_page_and_the_next_run_brings_the_article_whole(tmp_path, site, fault, reason, tries):
+    failed_then_whole(tmp_path, site, fault, reason, tries, {"STATE_DIR": str(tmp_path / "state")})
+
+
+def test_on_a_redis_state_too(tmp_path, site, redis_server):
+    failed_then_whole(tmp_path, site, {"network": "reset"}, "connection_lost", 4, {"REDIS_URL": redis_server.url})
+    assert not (tmp_path / "state" / "crawl.sqlite3").exists()
+
+
+def failed_then_whole(tmp_path, site, fault, reason, tries, settings):
+    """Three runs: the DOCX answers ``fault`` (and gone.pdf 404) ``tries`` times, then both
+    files answer, then nothing is new; the state of ``settings``."""
     archive, portals, _ = site
+    def on(run: int) -> tuple[str, ...]:  # on Redis each run is a crawl of its own name (a new day's)
+        return ("-s", f"REDIS_URL={settings['REDIS_URL']}", "-s", f"DISTRIBUTED_CRAWL=run{run}") if "REDIS_URL" in settings else ()
     docx = docx_bytes("报名表")
     docx_hash = hashlib.sha256(docx).hexdigest()
     manifest = json.loads((archive / "manifest.json").read_text(encoding="utf-8"))
     [form] = [r for r in manifest["responses"] if r["url"] == f"{HOST}/files/form.docx"]
     serve(archive, "/files/form.docx", **fault)
     with ArchiveProxy(archive) as proxy:
-        first = crawl(tmp_path, proxy, portals, returncode=3)
+        first = crawl(tmp_path, proxy, portals, *on(1), returncode=3)
     assert proxy.requests[f"{HOST}/files/form.docx"] == tries
     [four] = [item for item in first.items if item["url"] == f"{HOST}/xxgk/4.html"]
     assert four["attachments"] == [attachment(f"{HOST}/files/form.docx", "报名表.docx", "docx", missing=reason)]
     assert four["flags"] == ["attachments_missing"]
     assert not (tmp_path / "files" / "full" / f"{docx_hash}.docx").exists()
-    assert failures(tmp_path) == [(f"{HOST}/xxgk/4.html", f"attachment:{reason}", 1),
+    assert failures_in(settings) == [(f"{HOST}/xxgk/4.html", f"attachment:{reason}", 1),
                                   (f"{HOST}/xxgk/5.html", "attachment:http_404", 1)]
     stats = first.stats["attach"]
     assert (stats["failed/count"], stats[f"failed/attachment:{reason}"], stats["attachments/failed"]) == (
@@ -207,7 +218,7 @@ def test_a_failed_attachment_is_a_failed_page_and_the_next_run_brings_the_articl
     serve(archive, "/files/form.docx", **form)
     serve(archive, "/files/gone.pdf", **{**form, "headers": {"Content-Type": "application/pdf"}})
     with ArchiveProxy(archive) as proxy:
-        second = crawl(tmp_path, proxy, portals)
+        second = crawl(tmp_path, proxy, portals, *on(2))
     assert dict(proxy.requests) == {f"{HOST}/robots.txt": 1, f"{HOST}/xxgk/index.html": 1,
                                     f"{HOST}/xxgk/4.html": 1, f"{HOST}/xxgk/5.html": 1,
                                     f"{HOST}/files/form.docx": 1, f"{HOST}/files/gone.pdf": 1}
@@ -218,14 +229,14 @@ def test_a_failed_attachment_is_a_failed_page_and_the_next_run_brings_the_articl
                                                 sha256=docx_hash, path=f"full/{docx_hash}.pdf", missing=None)]),
     ]
     assert (tmp_path / "files" / "full" / f"{docx_hash}.docx").read_bytes() == docx
-    assert failures(tmp_path) == []
+    assert failures_in(settings) == []
     assert (second.stats["attach"]["dedupe/updated"], second.stats["attach"].get("failed/count")) == (2, None)
     for item in [*first.items, *second.items]:
         jsonschema.validate(item, SCHEMA)
 
     # A third run has nothing to fetch again.
     with ArchiveProxy(archive) as proxy:
-        third = crawl(tmp_path, proxy, portals)
+        third = crawl(tmp_path, proxy, portals, *on(3))
     assert third.items == []
     assert dict(proxy.requests) == {f"{HOST}/robots.txt": 1, f"{HOST}/xxgk/index.html": 1}
 
