@@ -134,6 +134,18 @@ def test_a_worker_killed_midway_and_started_again_loses_nothing_and_repeats_noth
 
 
 @pytest.mark.slow
+def test_a_worker_stopped_midway_hands_its_leases_back_and_another_finishes(tmp_path, redis_server):
+    first = start_worker(tmp_path, redis_server, "first")
+    when_done(redis_server, 12)
+    first.process.send_signal(signal.SIGTERM)
+    assert first.wait(timeout=60) in (0, 3), first.log()[-3000:]  # 3: pages cut short failed
+    assert "lease(s) handed back to the queue" in first.log()
+    again = start_worker(tmp_path, redis_server, "again")
+    finish([again])
+    assert emitted([first, again]) == EVERY_ARTICLE
+
+
+@pytest.mark.slow
 def test_redis_stopped_and_started_again_midway_loses_nothing_and_repeats_nothing(tmp_path, redis_server):
     workers = [start_worker(tmp_path, redis_server, f"w{n}") for n in range(2)]
     when_done(redis_server, 12)
