@@ -1,6 +1,7 @@
 """``make bench``: the time per page of the project, the lxml floor and GNE on a corpus
 (:mod:`benchmarks.timing`), then the cost of near-duplicate detection as the state grows
-(:mod:`benchmarks.dedupe`). ``--skip-dedupe`` runs the first part alone (seconds, not minutes).
+(:mod:`benchmarks.dedupe`), then whole crawls' throughput, distributed ones too
+(:mod:`benchmarks.throughput`). ``--skip-dedupe`` and ``--skip-throughput`` leave those out.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from benchmarks import dedupe
+from benchmarks import dedupe, throughput
 from benchmarks.corpus import load_corpus
 from benchmarks.extractors import readers
 from benchmarks.timing import CLOCKS, measure, summary, timing_table
@@ -22,6 +23,7 @@ def main() -> None:
     parser.add_argument("--clock", choices=CLOCKS, default="wall", help="cpu: this process's CPU time (see benchmarks.timing)")
     parser.add_argument("--skip-dedupe", action="store_true")
     dedupe.add_arguments(parser)
+    throughput.add_arguments(parser)
     args = parser.parse_args()
     pages = load_corpus(args.corpus)
     if not pages:
@@ -32,6 +34,7 @@ def main() -> None:
     print(timing_table(summary(runs)), end="\n\n", flush=True)
     if not args.skip_dedupe:
         dedupe.main(args, parser)
+    throughput.main(args)
 
 
 if __name__ == "__main__":
