@@ -157,12 +157,14 @@ class LeasedScheduler(Scheduler):
         return self.guarded(lambda: len(self.queue), 0) > 0
 
     def look_for_work(self) -> None:
-        """Have the engine ask for work now when this worker could take some: Scrapy's engine
-        asks after each request it finishes, else only every 5 s (its heartbeat), and a
-        worker with nothing in flight would leave the queue to the others that long."""
+        """Have the engine look again now when this worker could take work, or holds none (is
+        the crawl complete?): Scrapy's engine looks after each request it finishes, else
+        only every 5 s (its heartbeat), and a worker with nothing in flight would leave the
+        queue to the others, or wait for the end of the crawl, that long."""
         engine = self.crawler.engine
-        if (engine is not None and engine._slot is not None and len(self.leased) < self.max_leases
-                and self.link.gone is None and self.has_pending_requests()):
+        if engine is None or engine._slot is None or self.link.gone is not None:
+            return
+        if not self.leased or (len(self.leased) < self.max_leases and self.has_pending_requests()):
             engine._slot.nextcall.schedule()
 
     # --- leases ------------------------------------------------------------------------
