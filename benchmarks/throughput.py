@@ -6,11 +6,11 @@ The archive (:func:`build_archive`) is one DedeCMS-style portal, ``bench``, on w
 template and selectors: list pages of 25 links each and ``--articles`` article pages under
 distinct URLs, each a different text (sentences drawn at random from the saved articles of
 ``tests/fixtures``, so no two are near duplicates and the dedupe stage does its full work).
-Each run starts from an empty state (and an empty Redis); workers share one state folder.
+Each run starts from an empty state (and an empty Redis, which holds the workers' state).
 CPU seconds and peak RSS come from the kernel's accounting of each crawl process
 (``os.wait4``). Redis memory is the growth of ``used_memory`` over the crawl, given per
-100,000 articles: the crawl's own keys (queue, fingerprints, flags; the crawl state stays in
-SQLite here).
+100,000 articles: the crawl's keys (queue, fingerprints, flags) and its state (articles,
+hashes, the near-duplicate index, runs).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Distributed mode with a real ``redis-server``: workers as ``scrapy crawlall`` subprocesses
-over the replay archives, sharing one Redis and one crawl state (a folder on this machine).
+over the replay archives, sharing one Redis, which holds their crawl state too.
 
 Each worker's download delay (0.5 s a request and site, held across the workers by the
 shared slots) makes a crawl last several seconds, so a worker started a moment after the

@@ -13,7 +13,7 @@ joins the crawl of that name, and once it is complete, a worker started with the
 does nothing. In distributed mode a portal's file lock (govnews.locks) is not taken: the
 workers of a crawl crawl the same portals by design, and what keeps two of them from
 emitting one article twice is the shared queue, its fingerprints and the dedupe stage's
-claims in the shared state, not a lock per machine.
+claims in the state (in the same Redis: govnews.state), not a lock per machine.
 """
 
 from __future__ import annotations
