@@ -76,21 +76,25 @@ def test_an_article_that_failed_past_list_page_one_is_fetched_again_next_run(tmp
 
 def test_with_redis_url_the_whole_state_is_in_redis_from_run_to_run(tmp_path, archive, redis_server):
     """Dedupe, the incremental stop, failures and the health checks' baseline read and
-    write the Redis state; the folder holds no state file."""
-    on_redis = ("-s", f"REDIS_URL={redis_server.url}")
+    write the Redis state; the folder holds no state file. Each scheduled run is a crawl of
+    its own name (its queue), on the one state."""
     settings = {"REDIS_URL": redis_server.url}
+
+    def on_redis(run):
+        return "-s", f"REDIS_URL={redis_server.url}", "-s", f"DISTRIBUTED_CRAWL=run{run}"
+
     answer(archive, ON_PAGE_TWO, status=500, headers={"Content-Type": "text/html"})
-    first = crawl(tmp_path, archive, *on_redis, returncode=3)
+    first = crawl(tmp_path, archive, *on_redis(1), returncode=3)
     assert sorted(i["url"] for i in first.items) == sorted(set(article_urls("whrx")) - {ON_PAGE_TWO})
     assert failures_in(settings) == [(ON_PAGE_TWO, "http_500", 1)]
     repair(archive)
-    second = crawl(tmp_path, archive, *on_redis)
+    second = crawl(tmp_path, archive, *on_redis(2))
     assert [i["url"] for i in second.items] == [ON_PAGE_TWO] and failures_in(settings) == []
-    third = crawl(tmp_path, archive, *on_redis, "-s", "HEALTH_BASELINE_MIN_RUNS=2", "-s", "HEALTH_BASELINE_SKIP=0")
+    third = crawl(tmp_path, archive, *on_redis(3), "-s", "HEALTH_BASELINE_MIN_RUNS=2", "-s", "HEALTH_BASELINE_SKIP=0")
     assert third.items == [] and third.stats["whrx"]["incremental/stopped"] == 1
     assert third.stats["whrx"]["health/baseline"] == 4  # list page 1's links in runs 1 and 2
     assert not (tmp_path / "state" / "crawl.sqlite3").exists()
-    health = subprocess.run([*SCRAPY, "health", *on_redis], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    health = subprocess.run([*SCRAPY, "health", *on_redis(3)], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert health.returncode == 0, health.stderr
     assert [line.split()[0] for line in health.stdout.splitlines()] == ["portal", "whrx", "whrx", "whrx"]
 

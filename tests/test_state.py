@@ -15,6 +15,7 @@ import pytest
 from scrapy.settings import Settings
 
 from govnews.state import Claim, StateError, open_state
+from govnews.distributed.link import RedisLink
 from govnews.state.redis import RedisState
 from govnews.state.sqlite import APPLICATION_ID, FILENAME, SCHEMA_VERSION
 from tests.crawling import ROOT, SCRAPY
@@ -360,6 +361,11 @@ def test_own_claims_do_not_count_against_own_judgements(state):
     assert state.claimed_hash("h", exclude="x") is None and state.claimed_signatures("x") == []
 
 
+def owners(server, claim_ttl=30.0):
+    """A Redis state of its own, another owner of claims, as another worker's would be."""
+    return RedisState(RedisLink(server.client(), 5), "govnews", claim_ttl)
+
+
 CLAIM_B = Claim("https://b.cn/1.html", "h", None)
 
 
@@ -372,7 +378,7 @@ def test_a_redis_judgement_runs_again_when_another_process_writes_in_between(red
     """Two owners on one Redis (as two workers): after the first's judgement read the
     state and before it ends, the second claims or records the same text; the first's
     EXEC fails and its judgement, run again, sees the second's article."""
-    first, second = (RedisState(redis_server.url, "govnews", 30) for _ in range(2))
+    first, second = owners(redis_server), owners(redis_server)
     verdicts = []
 
     def judge():
@@ -392,7 +398,7 @@ def test_a_redis_judgement_runs_again_when_another_process_writes_in_between(red
 def test_a_redis_duplicate_verdict_is_judged_again_when_a_record_fell_between_its_reads(redis_server):
     """The exact check read nothing, then the article was recorded, then the near check
     found it: judged again, it is the exact duplicate SQLite's one snapshot would give."""
-    first, second = (RedisState(redis_server.url, "govnews", 30) for _ in range(2))
+    first, second = owners(redis_server), owners(redis_server)
     verdicts = []
 
     def judge():
@@ -410,7 +416,7 @@ def test_a_redis_duplicate_verdict_is_judged_again_when_a_record_fell_between_it
 
 
 def test_a_redis_claim_dies_with_its_owner_key(redis_server):
-    holder, other = RedisState(redis_server.url, "govnews", 0.5), RedisState(redis_server.url, "govnews", 30)
+    holder, other = owners(redis_server, claim_ttl=0.5), owners(redis_server)
     try:
         holder.judge_and_claim(lambda: (None, Claim("https://a.cn/1.html", "h", None)))
         holder._stop.set()  # its heartbeat stops, as when its process is SIGKILLed

@@ -21,6 +21,5 @@ def open_state(settings: BaseSettings) -> State:
     it once. Raises :class:`StateError` naming a state that cannot be used."""
     url = settings.get("REDIS_URL")
     if url:
-        return RedisState.open(url, settings.get("REDIS_STATE_PREFIX") or "govnews",
-                               settings.getfloat("REDIS_STATE_CLAIM_TTL", 30.0))
+        return RedisState.open(settings)
     return SqliteState.open_dir(settings.get("STATE_DIR") or "state")

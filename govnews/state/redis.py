@@ -44,6 +44,10 @@ Dead claims. Workers run on other machines, so a pid says nothing. Each open sto
 seconds (default 30) and is refreshed every third of that by a thread of the store. A claim
 whose owner key is gone (the process was killed, its machine lost, or it closed) is dead:
 dropped before each judgement, so it blocks an article for at most the TTL.
+
+Outages. Every call goes through the worker's :class:`govnews.distributed.link.RedisLink`,
+shared with the scheduler: a Redis that goes away is waited for (one WARNING line per
+outage), and one away past ``REDIS_OUTAGE_SECONDS`` halts the crawl (``RedisGone``).
 """
 
 from __future__ import annotations
@@ -56,11 +60,15 @@ import struct
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any
 
 import redis
+from redis.commands.core import Script
+from scrapy.settings import BaseSettings
 
+from govnews.distributed.link import RedisGone, RedisLink
 from govnews.state.base import RUN_FIGURES, Claim, R, Run, Signed, State, StateError, utc_now
+
 
 #: The layout of the keys; a Redis holding a newer one is refused.
 SCHEMA_VERSION = 1
@@ -204,61 +212,79 @@ def _band_fields(buckets: Sequence[int]) -> list[bytes]:
     return [_BAND_FIELD.pack(band, bucket) for band, bucket in enumerate(buckets)]
 
 
-def _without_password(url: str) -> str:
-    """``url`` as messages may show it: no password."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{netloc}"))
+class _Patient:
+    """A Redis client whose every command waits out an outage (through a RedisLink)."""
+
+    def __init__(self, link: RedisLink) -> None:
+        self.link = link
+
+    def __getattr__(self, command: str) -> Callable[..., Any]:
+        return lambda *args, **kwargs: self.link.call(lambda server: getattr(server, command)(*args, **kwargs))
 
 
 class RedisState(State):
     """One crawl state in Redis under one key prefix; from :meth:`open`."""
 
-    errors = (redis.RedisError,)
+    errors = (redis.RedisError, RedisGone)
 
-    def __init__(self, url: str, prefix: str, claim_ttl: float) -> None:
-        self.location = f"{_without_password(url)} (keys {prefix}:*)"
+    def __init__(self, link: RedisLink, prefix: str, claim_ttl: float) -> None:
+        self.link, self.server = link, link.server  # the server itself: for the heartbeat alone
+        self.redis = _Patient(link)
+        self.location = f"{link.where} (keys {prefix}:*)"
         self.keys = Keys(prefix)
         self.claim_ttl = claim_ttl
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
-        try:
-            self.redis = redis.Redis.from_url(url, health_check_interval=30)
-            version = self.redis.get(self.keys.schema)
+        try:  # at once, not waited for: a Redis not there when the crawl starts is a usage error
+            version = self.server.get(self.keys.schema)
             if version is not None and int(version) > SCHEMA_VERSION:
                 raise StateError(f"crawl state {self.location}: layout version {int(version)} is newer than this"
                                  f" govnews ({SCHEMA_VERSION}); upgrade govnews or use another REDIS_STATE_PREFIX")
-            self.redis.set(self.keys.schema, SCHEMA_VERSION)
+            self.server.set(self.keys.schema, SCHEMA_VERSION)
             self._beat()
         except (redis.RedisError, ValueError) as exc:
             raise StateError(f"crawl state {self.location}: cannot use Redis ({exc}); start it, or check"
                              " REDIS_URL") from None
         self._record, self._touch, self._fail, self._set_latest = (
-            self.redis.register_script(script) for script in (_RECORD, _TOUCH, _FAIL, _SET_LATEST))
-        self._put_signature = self.redis.register_script(_PUT_SIGNATURE + "put_signature(1, 1)")
+            self.server.register_script(script) for script in (_RECORD, _TOUCH, _FAIL, _SET_LATEST))
+        self._put_signature = self.server.register_script(_PUT_SIGNATURE + "put_signature(1, 1)")
         self._stop = threading.Event()
         self._heart = threading.Thread(target=self._heartbeat, name=f"state owner {self.owner}", daemon=True)
         self._heart.start()
 
     @classmethod
-    def open(cls, url: str, prefix: str = "govnews", claim_ttl: float = 30.0) -> State:
-        """The state under ``prefix`` in the Redis at ``url``, shared within the process."""
-        return cls.shared(f"redis:{url}:{prefix}", lambda: cls(url, prefix, claim_ttl))
+    def open(cls, settings: BaseSettings) -> State:
+        """The state under ``REDIS_STATE_PREFIX`` in the Redis at ``REDIS_URL``, shared
+        within the process."""
+        prefix = settings.get("REDIS_STATE_PREFIX") or "govnews"
+        return cls.shared(f"redis:{settings.get('REDIS_URL')}:{prefix}", lambda: cls(
+            RedisLink.of(settings), prefix, settings.getfloat("REDIS_STATE_CLAIM_TTL", 30.0)))
 
     def disconnect(self) -> None:
-        """Stop the heartbeat and end the owner: claims still held are dead at once."""
+        """Stop the heartbeat and end the owner: claims still held are dead at once. The
+        connection is the link's, shared with the scheduler: it stays."""
         self._stop.set()
         self._heart.join()
         try:
-            self.redis.delete(self.keys.owner(self.owner))
+            self.server.delete(self.keys.owner(self.owner))
         except redis.RedisError:  # the key's TTL ends it anyway
             pass
-        self.redis.close()
 
     def _beat(self) -> None:
-        self.redis.set(self.keys.owner(self.owner), f"pid {os.getpid()} since {utc_now()}",
-                       px=max(int(self.claim_ttl * 1000), 1))
+        self.server.set(self.keys.owner(self.owner), f"pid {os.getpid()} since {utc_now()}",
+                        px=max(int(self.claim_ttl * 1000), 1))
+
+    def _script(self, script: Script, keys: list[str], args: list[Any]) -> Any:
+        """One Lua script, waiting out an outage."""
+        return self.link.call(lambda server: script(keys=keys, args=args, client=server))
+
+    def _batch(self, fill: Callable[[redis.client.Pipeline], None], transaction: bool = True) -> list[Any]:
+        """The commands ``fill`` puts in a pipeline (MULTI/EXEC when ``transaction``), sent
+        at once, waiting out an outage."""
+        def send(server: redis.Redis) -> list[Any]:
+            with server.pipeline(transaction=transaction) as pipe:
+                fill(pipe)
+                return pipe.execute()
+        return self.link.call(send)
 
     def _heartbeat(self) -> None:
         """Keep the owner alive while the process runs; a Redis away for a moment is
@@ -294,10 +320,10 @@ class RedisState(State):
             packed, buckets = signature
             keys += self._signature_keys(buckets)
             args += [url, packed, *_band_fields(buckets)]
-        self._record(keys=keys, args=args)
+        self._script(self._record, keys, args)
 
     def touch(self, url: str, complete: bool = True) -> None:
-        self._touch(keys=[self.keys.articles, self.keys.failures], args=[url, utc_now(), "1" if complete else "0"])
+        self._script(self._touch, [self.keys.articles, self.keys.failures], [url, utc_now(), "1" if complete else "0"])
 
     def find_hash(self, content_hash: str, exclude: str | None = None) -> str | None:
         lines = _text(self.redis.hget(self.keys.hashes, content_hash))
@@ -317,9 +343,8 @@ class RedisState(State):
         or recorded between the judgement's reads and its claim. A verdict without a claim
         (a duplicate) is checked the same way: its reads are several commands, and a record
         between them would make an exact duplicate look near, or a claim look unknown."""
-        while True:
-            self._drop_dead_claims()
-            with self.redis.pipeline() as pipe:
+        def attempt(server: redis.Redis) -> tuple[bool, R]:
+            with server.pipeline() as pipe:
                 try:
                     pipe.watch(self.keys.writes)
                     result, claim = judge()
@@ -331,9 +356,15 @@ class RedisState(State):
                                   b"\t".join([claim.content_hash.encode(), utc_now().encode(), claim.signature or b""]))
                         pipe.incr(self.keys.writes)
                     pipe.execute()
-                    return result
+                    return True, result
                 except redis.WatchError:
-                    continue
+                    return False, result
+
+        while True:
+            self._drop_dead_claims()
+            done, result = self.link.call(attempt)  # an outage: the whole attempt again
+            if done:
+                return result
 
     def release(self, urls: Iterable[str]) -> None:
         fields = [self._claim_field(url) for url in urls]
@@ -365,10 +396,10 @@ class RedisState(State):
         owners = sorted({field.split(b"\t", 1)[0].decode() for field in fields})
         if not owners:
             return
-        with self.redis.pipeline(transaction=False) as pipe:
+        def ask(pipe: redis.client.Pipeline) -> None:
             for owner in owners:
                 pipe.exists(self.keys.owner(owner))
-            alive = {owner for owner, exists in zip(owners, pipe.execute()) if exists}
+        alive = {owner for owner, exists in zip(owners, self._batch(ask, transaction=False)) if exists}
         dead = [field for field in fields if field.split(b"\t", 1)[0].decode() not in alive]
         if dead:
             self.redis.hdel(self.keys.claims, *dead)
@@ -376,7 +407,7 @@ class RedisState(State):
     # --- pages that failed -----------------------------------------------------------------
 
     def record_failure(self, url: str, portal: str, reason: str) -> int:
-        return int(self._fail(keys=[self.keys.failures], args=[utc_now(), portal, reason, url]))
+        return int(self._script(self._fail, [self.keys.failures], [utc_now(), portal, reason, url]))
 
     def clear_failure(self, url: str) -> None:
         self.redis.hdel(self.keys.failures, url)
@@ -387,16 +418,16 @@ class RedisState(State):
             their_portal, _, attempts, last_failed = value.decode("utf-8").split("\t")
             if their_portal == portal:
                 failed.append((url.decode("utf-8"), int(attempts), last_failed))
-        with self.redis.pipeline(transaction=False) as pipe:
+        def count(pipe: redis.client.Pipeline) -> None:
             for _, _, last_failed in failed:
                 pipe.zcount(self.keys.started(portal), f"({_epoch(last_failed)!r}", "+inf")
-            runs_since = pipe.execute()
+        runs_since = self._batch(count, transaction=False)
         return {url: since >= 1 << min(attempts - 1, 30) for (url, attempts, _), since in zip(failed, runs_since)}
 
     def miss_failures(self, urls: Iterable[str]) -> None:
         urls = list(urls)
         if urls:
-            self._fail(keys=[self.keys.failures], args=[utc_now(), "", "", *urls])
+            self._script(self._fail, [self.keys.failures], [utc_now(), "", "", *urls])
 
     # --- crawls --------------------------------------------------------------------------
 
@@ -405,11 +436,11 @@ class RedisState(State):
         started = utc_now()
         row = {"id": crawl_id, "portal": portal, "started": started, "finished": None,
                **{name: None for name, _ in RUN_FIGURES}}
-        with self.redis.pipeline() as pipe:  # MULTI: the row and its indexes together
+        def write(pipe: redis.client.Pipeline) -> None:  # MULTI: the row and its indexes together
             pipe.hset(self.keys.runs, str(crawl_id), json.dumps(row))
             pipe.zadd(self.keys.started(portal), {str(crawl_id): _epoch(started)})
             pipe.sadd(self.keys.portals, portal)
-            pipe.execute()
+        self._batch(write)
         return crawl_id
 
     def _run(self, crawl_id: int) -> Run:
@@ -423,7 +454,7 @@ class RedisState(State):
         run = self._run(crawl_id)
         run["finished"] = utc_now()
         self.redis.hset(self.keys.runs, str(crawl_id), json.dumps(run))
-        self._set_latest(keys=[self.keys.finished], args=[run["portal"], run["finished"]])
+        self._script(self._set_latest, [self.keys.finished], [run["portal"], run["finished"]])
 
     def close_crawl(self, crawl_id: int, figures: dict[str, object]) -> None:
         run = self._run(crawl_id)
@@ -464,7 +495,7 @@ class RedisState(State):
     # --- near-duplicate index ------------------------------------------------------------
 
     def put_signature(self, url: str, signature: bytes, buckets: Sequence[int]) -> None:
-        self._put_signature(keys=self._signature_keys(buckets), args=[url, signature, *_band_fields(buckets)])
+        self._script(self._put_signature, self._signature_keys(buckets), [url, signature, *_band_fields(buckets)])
 
     def _signature_keys(self, buckets: Sequence[int]) -> list[str]:
         """_PUT_SIGNATURE's keys."""
@@ -472,10 +503,10 @@ class RedisState(State):
         return [k.docs, k.docs_seq, k.signatures, *(k.band(bucket) for bucket in buckets)]
 
     def band_matches(self, buckets: Sequence[int]) -> list[tuple[str, bytes]]:
-        with self.redis.pipeline(transaction=False) as pipe:
+        def ask(pipe: redis.client.Pipeline) -> None:
             for bucket, field in zip(buckets, _band_fields(buckets)):
                 pipe.hget(self.keys.band(bucket), field)
-            found = pipe.execute()
+        found = self._batch(ask, transaction=False)
         docs = sorted({int(doc) for value in found if value for doc in value.split()})
         if not docs:
             return []
