@@ -119,7 +119,14 @@ def test_workers_share_a_crawl_every_article_once_and_each_did_part(tmp_path, re
 
 
 @pytest.mark.slow
-def test_a_worker_killed_midway_and_started_again_loses_nothing_and_repeats_nothing(tmp_path, redis_server):
+def test_a_worker_killed_midway_and_started_again_loses_nothing_and_repeats_at_most_its_last_items(
+        tmp_path, redis_server):
+    """Every article once, but for the project's one window (govnews.feeds, "written before
+    recorded"): an item the killed worker had put on disk and not yet recorded in the state
+    (the kill landed in the feed's fsync or just after) comes out again from the worker that
+    takes its lease over. Such an item is one of the last the killed worker wrote, one at
+    most per portal it had in flight; measured, 1 kill in 5 to 10 lands there on a loaded
+    machine (the fsync is the long part of the window)."""
     first = start_worker(tmp_path, redis_server, "first")
     when_done(redis_server, 12)
     first.process.send_signal(signal.SIGKILL)
@@ -128,7 +135,11 @@ def test_a_worker_killed_midway_and_started_again_loses_nothing_and_repeats_noth
     again = start_worker(tmp_path, redis_server, "again")
     finish([again])
     assert at_kill < done_pages(redis_server), "the kill came after the crawl"
-    assert emitted([first, again]) == EVERY_ARTICLE
+    counts = emitted([first, again])
+    assert set(counts) == set(EVERY_ARTICLE)  # nothing lost
+    repeated = {url for url, count in counts.items() if count > 1}
+    last_written = {item["url"] for item in first.items()[-len(PORTALS):]}
+    assert repeated <= last_written and max(counts.values()) <= 2, repeated
     assert sum(s.get("distributed/reclaimed", 0) for s in again.stats().values()) > 0, "no lease was held"
     assert "back in the queue" in again.log()
 
