@@ -369,6 +369,11 @@ class SqliteState(State):
         ).fetchall()
 
 
+#: Brings any file, new or migrated, to this version's tables and marks it as govnews's.
+_INITIALIZE = (f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA application_id = {APPLICATION_ID};"
+               f" PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) the state file, or raise :class:`StateError` naming it."""
     advice = "move it away (or set STATE_DIR) to start a fresh crawl state"
@@ -377,6 +382,8 @@ def _connect(path: Path) -> sqlite3.Connection:
                          " disk that lost it? Restore it from a backup, or delete it to start afresh")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            _create(path)
         # A short wait while opening: a file locked longer is in use, not slow.
         db = sqlite3.connect(path, isolation_level=None, timeout=_OPEN_WAIT)
     except (OSError, sqlite3.Error) as exc:
@@ -399,10 +406,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA foreign_keys = ON")
         if not empty:
             _migrate(db, version)
-        db.executescript(
-            f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA application_id = {APPLICATION_ID};"
-            f" PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-        )
+        db.executescript(_INITIALIZE)
     except sqlite3.DatabaseError as exc:
         db.close()
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
@@ -417,6 +421,33 @@ def _connect(path: Path) -> sqlite3.Connection:
         raise
     db.execute("PRAGMA busy_timeout = 30000")  # in a crawl, wait for other crawlers' commits
     return db
+
+
+def _create(path: Path) -> None:
+    """Make a new state file whole under another name, then link it into place.
+
+    Opening a missing file makes SQLite create it with 0 bytes and write its schema only
+    later: a crawl killed in between left an empty file, which the next run must refuse (it
+    cannot tell it from a state that lost its data). Linked complete, the file is never
+    empty; of two processes creating it at once, the first link wins and the other uses it.
+    """
+    for stale in path.parent.glob(f".{path.name}.*.new"):
+        pid = stale.name.removeprefix(f".{path.name}.").removesuffix(".new")
+        if pid.isdigit() and not _alive(int(pid)):
+            stale.unlink(missing_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.new")
+    draft.unlink(missing_ok=True)
+    db = sqlite3.connect(draft, isolation_level=None)
+    try:
+        db.executescript(_INITIALIZE)
+    finally:
+        db.close()
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:
