@@ -56,7 +56,9 @@ _CHROME_TOKEN = re.compile(
 #: stories (which can outweigh a short article).
 _BESIDE_TOKEN = re.compile(
     r"^(comments?|cmt|pinglun|reply|replies|related|relate|xiangguan|xg|xgwz|xgxw|xglb|xglist|recommend|tuijian|"
-    r"hot|hotnews|remen|paihang|rank|ranking)([-_]|$)", re.I)
+    r"hot|hotnews|remen|paihang|rank|ranking)([-_]|$)"
+    # copyright and disclaimer notes, which a site may put inside the body's container
+    r"|^(.*[-_])?(copyright|banquan|disclaimer|mianze)([-_]|$)", re.I)
 _TITLE_CLASS = re.compile(r"title|biaoti|headline|(^|[-_\s])(tit|bt)([-_\s]|$)", re.I)
 #: Class/id tokens of lists of titles (titlelist, title_list): many headlines, none the page's.
 _TITLE_LIST_CLASS = re.compile(r"(^|[-_\s])(title|tit|bt)?[-_]?(list|lb)([-_\s]|$)", re.I)

@@ -143,3 +143,18 @@ def test_a_head_meta_title_loses_its_site_name_and_padding(meta_title, title):
     page = Selector(text=f"<html><head><meta property='og:title' content='{meta_title}'></head>"
                          "<body><p>会议要求,各区县压紧压实防汛责任,做好汛期各项准备工作。</p></body></html>")
     assert heuristics.find_title(page) == title
+
+
+@pytest.mark.parametrize("note_class", ["copyright", "news-copyright", "banquan_box", "disclaimer"])
+def test_a_copyright_note_longer_than_a_short_article_is_not_its_body(note_class):
+    """A two-paragraph story whose container also holds the site's 版权声明: the note's one
+    long paragraph outweighed the story's two, and the body came out as the note."""
+    note = "凡本网注明来源为本网的稿件，均为本网独家版权所有，未经许可不得转载或镜像；授权转载必须注明来源，并保留本网电头。如本网转载稿涉及版权等问题，请作者在两周内速来电或来函与本网联系；本网所载文字、图片等内容，仅供个人学习研究使用，任何单位和个人不得用于商业用途，违者本网将依法追究其法律责任。"
+    page = Selector(text=(
+        "<html><body><div class='main'><h1>黄河风情线迎来国庆游客</h1><div class='content'>"
+        "<p>国庆假期临近，黄河风情线沿线挂起了红灯笼和国旗，景点装扮一新。</p>"
+        "<p>不少市民和游客来到黄河岸边散步拍照，感受金秋美景。</p>"
+        f"<div class='{note_class}'><p><strong>版权声明：</strong></p><p>{note}</p></div>"
+        "</div></div></body></html>"))
+    body = heuristics.find_body(page)
+    assert body is not None and body.root.get("class") == "content"
