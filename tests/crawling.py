@@ -43,10 +43,13 @@ def crawlall(workdir: Path, *args: str, env: dict | None = None, replay: str | N
 
 
 def recorded_urls(state_dir: Path) -> list[str]:
-    """Article URLs the crawl state holds, read as a user would, with sqlite3."""
+    """Article URLs the crawl state holds, read as a user would, with sqlite3.
+
+    Read-only: polled while the crawl starts, a plain connect would create the missing
+    file empty, and the crawl rightly refuses an empty state file."""
     db = state_dir / "crawl.sqlite3"
     try:
-        with contextlib.closing(sqlite3.connect(db)) as connection:
+        with contextlib.closing(sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)) as connection:
             return [url for (url,) in connection.execute("SELECT url FROM articles")]
     except sqlite3.Error:  # not created yet
         return []
