@@ -297,6 +297,8 @@ def find_body(page: Selector) -> Selector | None:
         if not isinstance(element.tag, str) or element.tag not in _BLOCK_TAGS or element in excluded:
             continue
         own = index.prose[element]
+        if len(own) < MIN_PARAGRAPH:  # shorter still without its spaces: counting them is spared
+            continue
         length = len(_SPACES.sub("", own))
         if (length < MIN_PARAGRAPH or is_meta_line(own) or own.rstrip().endswith("...")
                 or index.has_token(element, _CHROME_TOKEN) or index.has_token(element, _BESIDE_TOKEN)):
@@ -330,6 +332,8 @@ def is_meta_line(own: str) -> bool:
     """Whether an element's own text is a meta line: short, and labelled (来源：…) or led by
     a date. Prose that merely mentions a label (``(本文来源：长江日报)`` closing a body
     written in one ``<td>``) is too long to be one."""
+    if not own or own.isspace():  # most elements' own text: no label, no date, and no pass to count it
+        return False
     length = len(_SPACES.sub("", own))
     return length <= META_MAX and META_LABEL.search(own) is not None or length <= 60 and DATE_LEAD.match(own) is not None
 
@@ -378,7 +382,7 @@ def find_meta(page: Selector, body: Selector | None) -> str:
         own = index.prose[element]
         labelled = is_meta_line(own)
         if not labelled and body_root is not None and element.tag not in _HEADING_RANK \
-                and len(_SPACES.sub("", own)) >= MIN_PARAGRAPH and _PROSE.search(own) and _within(element, body_root):
+                and len(own) >= MIN_PARAGRAPH and len(_SPACES.sub("", own)) >= MIN_PARAGRAPH and _PROSE.search(own) and _within(element, body_root):
             break  # the first sentence of the article (a headline with a ；in it is none): no meta line below it
         # A widget date is 20 characters at most: most elements are not read for one.
         text = text_of(element) if labelled else widget_date(element) if index.seen_chars[element] <= 20 else None
