@@ -22,6 +22,10 @@ govnews.exitcodes), ``health/checks`` (their reasons, for the state and
 ``scrapy health``) and logs one WARNING line per check naming the portal and the check.
 WARNING, not Spidermon's ERROR report: an ERROR line means an error in the crawler (exit 1).
 The run's figures and verdict are kept in the ``crawls`` table by govnews.incremental.
+
+In distributed mode the checks judge the crawl, not the worker (govnews.distributed.tally):
+the worker that judges runs them over the crawl's totals and its row is the portal's whole
+run; every other worker's row is its share, checked on its finish reason alone.
 """
 
 from __future__ import annotations
@@ -52,8 +56,19 @@ GOOD_FINISH_REASONS = ("finished", "shutdown")
 COVERAGE_STAT = "spidermon_field_coverage/Article/{}"
 
 
-def run_figures(stats: dict[str, Any]) -> dict[str, Any]:
-    """The figures of a run the ``crawls`` table keeps (govnews.state.RUN_FIGURES)."""
+def judged_stats(crawler: Any) -> dict[str, Any] | None:
+    """The stats the checks judge: the run's own; in distributed mode the crawl's totals at
+    the worker that judges the crawl, and None at the others (a share, not a whole run)."""
+    own = crawler.stats.get_stats()
+    scheduler = crawler.engine.scheduler
+    return scheduler.judged_stats(own) if hasattr(scheduler, "judged_stats") else own
+
+
+def run_figures(crawler: Any) -> dict[str, Any]:
+    """The figures of a run the ``crawls`` table keeps (govnews.state.RUN_FIGURES): the
+    whole run's, or a distributed worker's share, named by its worker."""
+    judged = judged_stats(crawler)
+    stats = crawler.stats.get_stats() if judged is None else judged
     items = stats.get("item_scraped_count", 0)
     return {
         "finish_reason": stats.get("finish_reason"),
@@ -66,6 +81,7 @@ def run_figures(stats: dict[str, Any]) -> dict[str, Any]:
            for name in COVERAGE_FIELDS},
         "baseline": stats.get("health/baseline"),
         "health": stats.get("health/checks", ""),
+        "share": None if judged is not None else crawler.engine.scheduler.share,
     }
 
 
@@ -94,7 +110,7 @@ class ItemsMonitor(HealthMonitor):
         store = open_state(settings)
         try:
             runs = store.closed_runs(self.portal.name, settings.getint("HEALTH_BASELINE_RUNS"),
-                                     settings.getint("HEALTH_BASELINE_SKIP"), reason="finished")
+                                     settings.getint("HEALTH_BASELINE_SKIP"), reason="finished", whole=True)
         finally:
             store.close()
         needed = settings.getint("HEALTH_BASELINE_MIN_RUNS")
@@ -177,6 +193,13 @@ class HealthSuite(MonitorSuite):
     monitors_failed_actions = [CountFailedChecks]
 
 
+class ShareSuite(MonitorSuite):
+    """A distributed worker's share of a crawl: judged on how its own run ended alone."""
+
+    monitors = [FinishReasonMonitor]
+    monitors_failed_actions = [CountFailedChecks]
+
+
 class _QuietResult(SpiderMonitorResult):
     """Spidermon's report, at DEBUG: the failed checks are logged by CountFailedChecks."""
 
@@ -194,6 +217,14 @@ class HealthSpidermon(Spidermon):
     each failed monitor as a multi-line ERROR block, which would read as a crawler error."""
 
     def _run_suites(self, spider: Any, suites: list[MonitorSuite]) -> None:
+        """The suites over :func:`judged_stats`; at a distributed worker's share, ShareSuite in
+        place of HealthSuite."""
         data = self._generate_data_for_spider(spider)
+        judged = judged_stats(self.crawler)
+        if judged is None:
+            suites = [ShareSuite(crawler=self.crawler) if isinstance(suite, HealthSuite) else suite
+                      for suite in suites]
+        else:
+            data["stats"] = judged
         for suite in suites:
             _QuietRunner(spider=spider).run(suite, **data)

@@ -170,7 +170,7 @@ class IncrementalMiddleware:
                 self.store.miss_failures(self.unreached())
                 self.store.finish_crawl(self.crawl_id)
             if self.crawl_id is not None:  # after the health checks (an extension) ran
-                self.store.close_crawl(self.crawl_id, {"closed": utc_now(), **run_figures(self.stats.get_stats())})
+                self.store.close_crawl(self.crawl_id, {"closed": utc_now(), **run_figures(self.crawler)})
         failed = self.store.failures_of(spider.portal.name)
         if failed:
             logger.warning("%s: %d page(s) failed and are fetched again in later runs (%s)",

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import time
@@ -215,3 +217,57 @@ def test_a_site_s_moments_are_one_delay_apart_across_workers(redis_server):
     assert clocks[0].reserve("www.gjdbw.com", 0.2) == 0
     time.sleep(1.3)  # past every reserved moment: the site is free again
     assert clocks[1].reserve("www.whrx.net", 0.2) == 0
+
+
+def thin_whrx_archive(folder: Path) -> Path:
+    """A replay root whose whrx list shows one article where the real one shows four: a
+    portal that genuinely declined (its pages still all answer)."""
+    archive = folder / "thin_archive"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "whrx", archive / "whrx", ignore=shutil.ignore_patterns("expected"))
+    index = archive / "whrx" / "pages" / "hubeixinwen_index.html"
+    html = index.read_bytes().decode("gbk")
+    html, removed = re.subn(r"<a [^>]*href=['\"][^'\"]*/(32087|31867|31655)\.html['\"][^>]*>.*?</a>", "", html, flags=re.S)
+    assert removed == 5
+    index.write_bytes(html.encode("gbk"))
+    return archive
+
+
+def whole_runs(redis: RedisServer, portal: str) -> list[dict]:
+    runs = [json.loads(row) for row in redis.client().hvals("govnews:runs")]
+    return sorted((run for run in runs if run["portal"] == portal and not run["share"]), key=lambda run: run["id"])
+
+
+@pytest.mark.slow
+def test_health_judges_the_crawl_not_the_worker_and_a_declined_portal_still_exits_4(tmp_path, redis_server):
+    """With a baseline from the one run before (HEALTH_BASELINE_*), every worker of a healthy
+    crawl exits 0 although one of them listed none of a portal's articles (each portal has one
+    start page: one worker gets it); one whole run per portal and crawl is kept, with the
+    crawl's totals. A crawl whose whrx list shows a quarter of its articles exits 4 at the
+    worker that judges it, alone."""
+    health = ("-s", "HEALTH_BASELINE_MIN_RUNS=1", "-s", "HEALTH_BASELINE_SKIP=0")
+    for crawl, count in (("one", 2), ("two", 2), ("three", 3)):
+        (tmp_path / crawl).mkdir()
+        workers = [start_worker(tmp_path / crawl, redis_server, f"w{n}", "-s", f"DISTRIBUTED_CRAWL={crawl}", *health)
+                   for n in range(count)]
+        finish(workers)
+        listed = [sum(stats.get("listed/articles", 0) for stats in worker.stats().values()) for worker in workers]
+        assert 0 in listed or crawl == "one" or min(listed) < max(listed), listed  # shares, not whole runs
+    for portal in PORTALS:
+        runs = whole_runs(redis_server, portal)
+        assert len(runs) == 3 and [run["health"] for run in runs] == ["", "", ""], runs
+        assert len({run["listed"] for run in runs}) == 1 and runs[0]["listed"] > 0
+        assert runs[-1]["baseline"] == runs[0]["listed"]
+    assert subprocess.run([*SCRAPY, "health", "-s", f"REDIS_URL={redis_server.url}"], cwd=ROOT,
+                          capture_output=True).returncode == 0
+
+    archive = thin_whrx_archive(tmp_path)
+    (tmp_path / "thin").mkdir()
+    workers = [start_worker(tmp_path / "thin", redis_server, f"w{n}", "-s", "DISTRIBUTED_CRAWL=thin", "-a",
+                            "portals=whrx", *health, replay=str(archive)) for n in range(2)]
+    codes = sorted(worker.wait(timeout=180) for worker in workers)
+    assert codes == [0, 4], [worker.log()[-3000:] for worker in workers]
+    judge = next(worker for worker in workers if worker.process.returncode == 4)
+    assert "whrx: health check items/items failed: 1 articles listed, baseline 4" in judge.log()
+    assert whole_runs(redis_server, "whrx")[-1]["listed"] == 1
+    assert subprocess.run([*SCRAPY, "health", "-s", f"REDIS_URL={redis_server.url}"], cwd=ROOT,
+                          capture_output=True).returncode == 4

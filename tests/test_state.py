@@ -41,7 +41,7 @@ def test_schema_is_plain_tables_a_user_can_read(store, tmp_path):
     assert columns(db, "crawls") == ["id", "portal", "started", "finished", "closed", "finish_reason", "items",
                                      "pages", "listed", "failed", "blocked", "coverage_title",
                                      "coverage_published_at", "coverage_body", "coverage_source", "baseline",
-                                     "health"]
+                                     "health", "share"]
     assert columns(db, "minhash_signatures") == ["doc", "url", "signature"]
     assert columns(db, "minhash_bands") == ["band", "bucket", "doc"]
     assert "articles_content_hash" in {row[1] for row in db.execute("PRAGMA index_list(articles)")}
@@ -150,6 +150,15 @@ def test_runs_keep_their_figures_newest_first_and_last_oldest_first(state):
     assert [r["id"] for r in state.last_runs("a", 3)] == ids[1:]
     assert state.last_runs("a", 3)[-1]["finish_reason"] is None
     assert state.portals_run() == ["a", "b"]
+
+
+def test_a_distributed_worker_s_share_is_a_closed_run_but_never_a_whole_one(state):
+    whole, share = state.begin_crawl("a"), state.begin_crawl("a")
+    state.close_crawl(whole, {"finish_reason": "finished", "listed": 9, "health": ""})
+    state.close_crawl(share, {"finish_reason": "finished", "listed": 2, "health": "", "share": "host:1:ab"})
+    assert [r["id"] for r in state.closed_runs("a", 10, reason="finished")] == [share, whole]
+    assert [(r["id"], r["share"]) for r in state.closed_runs("a", 10, reason="finished", whole=True)] == [
+        (whole, None)]
 
 
 def test_replacing_a_signature_drops_its_old_bands(state):
@@ -309,9 +318,9 @@ def test_a_state_of_an_older_schema_gains_the_run_figures_and_keeps_its_runs(tmp
     finally:
         store.close()
     with contextlib.closing(sqlite3.connect(path)) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
         assert columns(db, "crawls")[:4] == ["id", "portal", "started", "finished"]
-        assert len(columns(db, "crawls")) == 17
+        assert len(columns(db, "crawls")) == 18
 
 
 def test_misses_count_as_failures_again_and_keep_their_reason(state, state_settings):

@@ -3,7 +3,8 @@
 Read from the crawl state's runs (the ``crawls`` table, or Redis with ``-s REDIS_URL=…``),
 where each run keeps its figures and the health checks it failed (govnews.health). A cron
 job or an operator sees at a glance which portal broke and why; the exit code says whether
-every portal's latest run is healthy (0) or not (4), so a monitoring script needs nothing
+every portal's latest run is healthy (0) or not (4; in distributed mode the latest whole run,
+not a worker's share), so a monitoring script needs nothing
 more. A state that is missing or cannot be read is one line and exit code 2.
 """
 
@@ -53,9 +54,10 @@ class Command(ScrapyCommand):
         try:
             rows, healthy = [], True
             for portal in store.portals_run():
-                table = [row_cells(run) for run in store.last_runs(portal, max(opts.runs, 1))]
-                healthy &= table[-1][-1] == "ok"
-                rows += table
+                runs = store.last_runs(portal, max(opts.runs, 1))
+                whole = [run for run in runs if not run["share"]] or runs
+                healthy &= verdict(whole[-1]) == "ok"
+                rows += [row_cells(run) for run in runs]
         finally:
             store.close()
         print(format_table([COLUMNS, *rows]))
@@ -64,12 +66,13 @@ class Command(ScrapyCommand):
 
 
 def verdict(run: Run) -> str:
-    """ok; WARN when the run never closed (killed, or still running); FAIL with its checks."""
+    """ok; WARN when the run never closed (killed, or still running); FAIL with its checks.
+    A distributed worker's share says so (the crawl's verdict is its whole run's)."""
     if run["finish_reason"] is None:
         return "WARN: did not close (killed, or still running)"
     if run["health"]:
         return f"FAIL: {run['health']}"
-    return "ok"
+    return f"ok (share of worker {run['share']})" if run["share"] else "ok"
 
 
 def row_cells(run: Run) -> list[str]:

@@ -21,12 +21,15 @@ Keys of portal P in crawl C (``DISTRIBUTED_CRAWL``), all under ``govnews:C:P:``:
 ``queue`` (list: serialized requests, taken from the right), ``leases:<worker>`` (list),
 ``workers`` (set of worker ids that took work), ``alive:<worker>`` (heartbeat, TTL
 ``LEASE_SECONDS``), ``seen`` (set: fingerprints queued, leased or done), ``done`` (set:
-fingerprints handled), ``seeded`` and ``complete`` (flags). The scripts build lease and
+fingerprints handled), ``seeded`` and ``complete`` (flags), ``tally`` (hash: the crawl's totals
+of the stats its health is judged on, govnews.distributed.tally) and ``judge`` (the worker
+judging the crawl's health; without a TTL once judged). The scripts build lease and
 heartbeat keys from the prefix: one Redis (or one primary), not a Redis Cluster.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scrapy import Request, Spider
@@ -78,6 +81,13 @@ end
 redis.call('SET', prefix .. 'complete', ARGV[2])
 return 1
 """
+#: The judgement of a complete crawl (KEYS[1]: complete, KEYS[2]: judge) goes to worker
+#: ARGV[1] for ARGV[2] ms unless another holds it or has judged. 1 when taken.
+_JUDGE = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+return 0
+"""
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,8 @@ class CrawlKeys:
     done = property(lambda self: self.prefix + "done")
     seeded = property(lambda self: self.prefix + "seeded")
     complete = property(lambda self: self.prefix + "complete")
+    tally = property(lambda self: self.prefix + "tally")
+    judge = property(lambda self: self.prefix + "judge")
 
     def leases(self, worker: str) -> str:
         return f"{self.prefix}leases:{worker}"
@@ -114,8 +126,8 @@ class LeasedQueue(Base):
         self.worker = worker
         self.lease_key = keys.leases(worker)
         server = link.server
-        self._push, self._release, self._complete = (server.register_script(source)
-                                                    for source in (_PUSH, _RELEASE, _COMPLETE))
+        self._push, self._release, self._complete, self._judge = (
+            server.register_script(source) for source in (_PUSH, _RELEASE, _COMPLETE, _JUDGE))
 
     def __len__(self) -> int:
         return self.link.call(lambda server: server.llen(self.key))
@@ -155,14 +167,18 @@ class LeasedQueue(Base):
     def pop(self, timeout: int = 0) -> Request | None:
         return self.take()
 
-    def acknowledge(self, entries: list[bytes]) -> None:
-        """These leases' pages are handled: out of the lease list, fingerprints ``done``."""
+    def acknowledge(self, entries: list[bytes], counts: Mapping[str, int]) -> None:
+        """These leases' pages are handled: out of the lease list, fingerprints ``done``, and
+        what they added to the tallied stats (``counts``) into the crawl's ``tally``, in one
+        MULTI/EXEC: a page's figures count in the crawl's totals exactly when it is done."""
         def ack(server) -> None:
             pipe = server.pipeline(transaction=True)
             for entry in entries:
                 pipe.lrem(self.lease_key, 1, entry).sadd(self.keys.done, entry.split(b" ", 1)[0])
+            for name, value in counts.items():
+                pipe.hincrby(self.keys.tally, name, value)
             pipe.execute()
-        if entries:
+        if entries or counts:
             self.link.call(ack)
 
     def heartbeat(self, lease_seconds: float) -> None:
@@ -195,6 +211,21 @@ class LeasedQueue(Base):
         """Mark the crawl complete when it is (seeded, nothing queued, no lease anywhere)."""
         args = [self.keys.prefix, when]
         return bool(self.link.call(lambda server: self._complete(keys=[self.keys.complete], args=args)))
+
+    def take_judgement(self, lease_seconds: float) -> bool:
+        """Become the worker that judges the complete crawl's health, unless another holds
+        the judgement (for ``lease_seconds``, renewed by nothing) or has judged."""
+        keys, args = [self.keys.complete, self.keys.judge], [self.worker, int(lease_seconds * 1000)]
+        return bool(self.link.call(lambda server: self._judge(keys=keys, args=args)))
+
+    def judged(self) -> None:
+        """The judgement is recorded: the judge key stays, so no later worker judges again."""
+        self.link.call(lambda server: server.persist(self.keys.judge))
+
+    def tally(self) -> dict[str, int]:
+        """The crawl's totals of the tallied stats."""
+        values = self.link.call(lambda server: server.hgetall(self.keys.tally))
+        return {name.decode(): int(value) for name, value in values.items()}
 
     def clear(self) -> None:
         raise TypeError("a distributed crawl's queue is never flushed by a worker")

@@ -31,6 +31,10 @@ summary line like any run. Until then it waits, polling every few seconds (Scrap
 heartbeat), since another worker's page may still add work or its lease expire.
 ``DISTRIBUTED_KEEP_WAITING = True`` keeps a worker waiting for new work even then.
 
+**Health.** Each acknowledgement adds what its pages added to the stats health is judged
+on to the crawl's totals; the first worker to close after the crawl is complete judges it
+over those totals (govnews.distributed.tally), the others record their share.
+
 **Redis outages** are waited out by govnews.distributed.link; one that lasts past
 ``REDIS_OUTAGE_SECONDS`` halts the crawl (``redis_failed``, exit code 1).
 """
@@ -42,7 +46,7 @@ import os
 import secrets
 import socket
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -53,6 +57,7 @@ from twisted.internet import task
 
 from govnews.distributed.link import RedisGone, RedisLink
 from govnews.distributed.queue import LEASE, SEED, CrawlKeys, LeasedQueue
+from govnews.distributed.tally import Tally, crawl_stats
 from govnews.dupefilter import report_redirect_loop
 from govnews.halt import halt
 from govnews.state import utc_now
@@ -86,11 +91,15 @@ class LeasedScheduler(Scheduler):
         self.poll_seconds = settings.getfloat("DISTRIBUTED_POLL_SECONDS", 1)
         self.poll = task.LoopingCall(self.look_for_work)
         self.said_complete = False
+        self.tally = Tally()
+        #: The crawl's totals when this worker judges the crawl's health (else None).
+        self.totals: dict[str, int] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LeasedScheduler:
         scheduler = cls(crawler)
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(scheduler.spider_closed, signal=signals.spider_closed)
         return scheduler
 
     def open(self, spider: Spider) -> None:
@@ -113,6 +122,9 @@ class LeasedScheduler(Scheduler):
                 loop.stop()
         if reason == "finished":
             self.guarded(self.acknowledge_handled, None)
+            self.guarded(lambda: self.send_tally([]), None)
+            if self.guarded(lambda: self.queue.take_judgement(self.lease_seconds), False):
+                self.totals = self.guarded(self.queue.tally, None)
         back = self.guarded(lambda: self.queue.release(self.worker, only_if_dead=False), 0)
         if back:
             self.stats.inc_value("distributed/handed_back", back)
@@ -177,10 +189,16 @@ class LeasedScheduler(Scheduler):
         in_progress = engine._slot.inprogress
         handled = [entry for entry, request in self.leased.items() if request not in in_progress]
         if handled:
-            self.queue.acknowledge(handled)
+            self.send_tally(handled)
             for entry in handled:
                 del self.leased[entry]
             self.stats.inc_value("distributed/acknowledged", len(handled))
+
+    def send_tally(self, handled: list[bytes]) -> None:
+        """Acknowledge ``handled`` and add what the stats gained since last time to the tally."""
+        counts = self.tally.unsent(self.stats.get_stats())
+        self.queue.acknowledge(handled, counts)
+        self.tally.mark_sent(counts)
 
     def heartbeat(self) -> None:
         """Renew this worker's heartbeat; send dead workers' leases back to the queue."""
@@ -197,6 +215,24 @@ class LeasedScheduler(Scheduler):
             logger.warning("%s: %d lease(s) of a worker gone silent for %.0f s back in the queue",
                            self.spider.portal.name, back, self.lease_seconds, extra={"spider": self.spider})
         return back
+
+    # --- health -----------------------------------------------------------------------
+
+    def judged_stats(self, own: dict[str, Any]) -> dict[str, Any] | None:
+        """The stats health judges at this worker: the crawl's when it judges the crawl,
+        None when it holds a share only (govnews.health)."""
+        return None if self.totals is None else crawl_stats(own, self.totals)
+
+    @property
+    def share(self) -> str | None:
+        """This worker, when its run is a share of the crawl (not its judge)."""
+        return None if self.totals is not None else self.worker
+
+    def spider_closed(self, spider: Spider) -> None:
+        """After the judgement was recorded (govnews.incremental, closed before): no other
+        worker judges the crawl again."""
+        if self.totals is not None:
+            self.guarded(self.queue.judged, None)
 
     # --- seeding and completion ----------------------------------------------------------
 

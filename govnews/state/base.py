@@ -36,6 +36,8 @@ RUN_FIGURES = (
     ("listed", "INTEGER"), ("failed", "INTEGER"), ("blocked", "INTEGER"),
     ("coverage_title", "REAL"), ("coverage_published_at", "REAL"), ("coverage_body", "REAL"),
     ("coverage_source", "REAL"), ("baseline", "REAL"), ("health", "TEXT"),
+    # The distributed worker whose share of a crawl the row holds; None: a whole run.
+    ("share", "TEXT"),
 )
 
 #: A near-duplicate signature as stored: the packed MinHash values and their LSH band buckets.
@@ -189,9 +191,10 @@ class State(ABC):
         against (govnews.health) and for ``scrapy health``: keys of :data:`RUN_FIGURES`."""
 
     @abstractmethod
-    def closed_runs(self, portal: str, limit: int, offset: int = 0, reason: str | None = None) -> list[Run]:
-        """The runs of ``portal`` that closed (with finish ``reason`` when given), newest
-        first, the ``offset`` newest left out."""
+    def closed_runs(self, portal: str, limit: int, offset: int = 0, reason: str | None = None,
+                    whole: bool = False) -> list[Run]:
+        """The runs of ``portal`` that closed (with finish ``reason`` when given; ``whole``:
+        no worker's share of a distributed crawl), newest first, the ``offset`` newest left out."""
 
     @abstractmethod
     def last_runs(self, portal: str, limit: int) -> list[Run]:

@@ -466,13 +466,15 @@ class RedisState(State):
         for start in range(0, self.redis.zcard(self.keys.started(portal)), page):
             ids = self.redis.zrevrange(self.keys.started(portal), start, start + page - 1)
             for value in self.redis.hmget(self.keys.runs, ids) if ids else []:
-                if value is not None:
-                    yield json.loads(value)
+                if value is not None:  # a row of an older govnews lacks the newer figures
+                    yield {**{name: None for name, _ in RUN_FIGURES}, **json.loads(value)}
 
-    def closed_runs(self, portal: str, limit: int, offset: int = 0, reason: str | None = None) -> list[Run]:
+    def closed_runs(self, portal: str, limit: int, offset: int = 0, reason: str | None = None,
+                    whole: bool = False) -> list[Run]:
         runs: list[Run] = []
         for run in self._newest_runs(portal):
-            if run["finish_reason"] is not None and reason in (None, run["finish_reason"]):
+            if run["finish_reason"] is not None and reason in (None, run["finish_reason"]) \
+                    and not (whole and run.get("share")):
                 runs.append(run)
                 if len(runs) == offset + limit:
                     break

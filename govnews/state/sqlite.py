@@ -71,7 +71,7 @@ from pathlib import Path
 from govnews.state.base import RUN_FIGURES, Claim, R, Run, Signed, State, StateError, utc_now
 
 FILENAME = "crawl.sqlite3"
-SCHEMA_VERSION = 5  # 2: failures; 4: per-run figures in crawls (3: another branch's); 5: claims
+SCHEMA_VERSION = 6  # 2: failures; 4: per-run figures in crawls (3: another branch's); 5: claims; 6: share
 #: ``PRAGMA application_id``: tells a govnews state from some other SQLite file.
 APPLICATION_ID = 0x676E7331  # "gns1"
 
@@ -125,7 +125,7 @@ _SCHEMA = _SCHEMA.replace("RUN_COLUMNS_HERE", ",\n    ".join(f"{name} {kind}" fo
 
 
 def _add_run_figures(db: sqlite3.Connection) -> None:
-    """Schema 4: the crawls table gains the per-run figures it lacks."""
+    """Schema 4 (and 6: ``share``): the crawls table gains the per-run figures it lacks."""
     present = {row[1] for row in db.execute("PRAGMA table_info(crawls)")}
     for name, kind in RUN_FIGURES:
         if name not in present:
@@ -134,7 +134,7 @@ def _add_run_figures(db: sqlite3.Connection) -> None:
 
 #: The step to each schema version from the one before, applied in order to a file an older
 #: govnews made (tables that are only new come from _SCHEMA's CREATE IF NOT EXISTS).
-_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {4: _add_run_figures}
+_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {4: _add_run_figures, 6: _add_run_figures}
 
 
 class SqliteState(State):
@@ -314,10 +314,11 @@ class SqliteState(State):
             db.execute(f"UPDATE crawls SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
                        [*(figures[n] for n in names), crawl_id])
 
-    def closed_runs(self, portal: str, limit: int, offset: int = 0, reason: str | None = None) -> list[Run]:
+    def closed_runs(self, portal: str, limit: int, offset: int = 0, reason: str | None = None,
+                    whole: bool = False) -> list[Run]:
         return self._runs(
             "SELECT * FROM crawls WHERE portal = ? AND finish_reason IS NOT NULL AND finish_reason = coalesce(?, finish_reason)"
-            " ORDER BY id DESC LIMIT ? OFFSET ?", (portal, reason, limit, offset))
+            " AND (share IS NULL OR NOT ?) ORDER BY id DESC LIMIT ? OFFSET ?", (portal, reason, whole, limit, offset))
 
     def last_runs(self, portal: str, limit: int) -> list[Run]:
         return self._runs(
