@@ -72,7 +72,7 @@ def test_a_missing_further_page_keeps_the_first_and_flags_the_item(tmp_path):
     result = crawlall(tmp_path, "-a", "portals=whrx", replay=str(tmp_path), returncode=3)
     cut = [i for i in result.items if i["url"] == ARTICLE]
     assert len(cut) == 1 and cut[0]["flags"] == ["pages_missing"]
-    assert len(result.items) == 7  # every article of the archive, none lost
+    assert len(result.items) == 17  # every article of the archive, none lost
     stats = result.stats["whrx"]
     assert stats["extract/article_page_missing"] == 1 and stats["replay/miss"] == 1
 

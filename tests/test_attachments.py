@@ -289,4 +289,4 @@ def test_the_scsqw_archive_gives_a_pdf_a_docx_and_an_ofd_stored_by_content_hash(
     [ofd] = [a for a in item["attachments"] if a["kind"] == "ofd"]
     assert ofd_text((store / ofd["path"]).read_bytes()) == [SCSQW_ATTACHMENTS["202208121529105512.ofd"]]
     stats = result.stats["scsqw"]
-    assert (stats["attachments/downloaded"], stats.get("attachments/failed"), stats["attachments/ofd"]) == (8, None, 1)
+    assert (stats["attachments/downloaded"], stats.get("attachments/failed"), stats["attachments/ofd"]) == (18, None, 1)

@@ -37,6 +37,10 @@ EDITORS_JUNK = {
     ("gjdb", "content_31947"): ['<font face="宋体" size="3">', "&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp; ",
                                 "<!-- 正文 begin -->"],
     ("whrx", "article_31420"): ['class="MsoNormal"', "<o:p></o:p>", "<!-- /content_start -->"],
+    ("whrx", "article_31930"): ['<font face="宋体" size="3">', "&nbsp;&nbsp;&nbsp;&nbsp;", "<!--正文开始-->"],
+    ("whrx", "article_32153"): ['class="MsoNormal"', "<o:p></o:p>", '<span lang="EN-US"'],
+    ("scsqw", "content_98566"): ['class="MsoNormal"', "<o:p></o:p>", "mso-hansi-font-family"],
+    ("scsqw", "content_98197"): ['<font face="仿宋_GB2312" size="4">', "&nbsp;&nbsp;&nbsp;&nbsp;", "<p>&nbsp;</p>"],
     ("lzbs_mirror", "article_357013"): ['class="MsoNormal"', "<o:p></o:p>", "<o:OfficeDocumentSettings>"],
 }
 _JUNK_IN_TEXT = ("mso", "MsoNormal", "o:p", "&nbsp;", "\xa0", "<", "file:", "EN-US", "正文开始")

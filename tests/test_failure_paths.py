@@ -15,7 +15,7 @@ HTML = {"Content-Type": "text/html; charset=utf-8"}
 SPLIT = BASE + "2020/0502/32087.html"
 SPLIT_TWO = BASE + "2020/0502/32087_2.html"
 #: A link of the article URL shape past URLLENGTH_LIMIT (2083 characters).
-LONG = BASE + "x" * 2100 + "/2020/0410/31288.html"
+LONG = BASE + "x" * 2100 + "/2020/0325/30815.html"
 
 
 def redirect_chain(archive, hops):
@@ -25,11 +25,11 @@ def redirect_chain(archive, hops):
 
 
 def redirect_offsite(archive):
-    answer(archive, ON_PAGE_TWO, status=302, headers={"Location": "http://elsewhere.example.com/31288.html"})
+    answer(archive, ON_PAGE_TWO, status=302, headers={"Location": "http://elsewhere.example.com/30815.html"})
 
 
 def oversized(archive):
-    page = archive / "pages" / "article_31288.html"
+    page = archive / "pages" / "article_30815.html"
     (archive / "pages" / "big.html").write_bytes(page.read_bytes() + b"<!--" + b" " * 300_000 + b"-->")
     answer(archive, ON_PAGE_TWO, status=200, file="pages/big.html", headers={"Content-Type": "text/html; charset=gbk"})
 
@@ -40,7 +40,7 @@ def serve_list_two(archive, html):
 
 
 def robots_forbid(archive):
-    (archive / "pages" / "forbid.txt").write_text("User-agent: *\nDisallow: /a/guoneixinwen/hubeixinwen/2020/0410/\n")
+    (archive / "pages" / "forbid.txt").write_text("User-agent: *\nDisallow: /a/guoneixinwen/hubeixinwen/2020/0325/\n")
     answer(archive, "http://www.whrx.net/robots.txt", status=200, file="pages/forbid.txt",
            headers={"Content-Type": "text/plain"})
 
@@ -85,12 +85,12 @@ def test_an_article_page_that_does_not_answer_is_a_failure_fetched_again(tmp_pat
 @pytest.mark.slow
 def test_a_link_over_the_url_length_limit_is_a_failure_fetched_once_the_limit_allows_it(tmp_path, archive):
     page = archive / "pages" / "hubeixinwen_list_12_2.html"
-    page.write_bytes(page.read_bytes().replace(b"/a/guoneixinwen/hubeixinwen/2020/0410/31288.html",
+    page.write_bytes(page.read_bytes().replace(b"/a/guoneixinwen/hubeixinwen/2020/0325/30815.html",
                                                LONG.removeprefix("http://www.whrx.net").encode()))
-    answer(archive, LONG, status=200, file="pages/article_31288.html", headers={"Content-Type": "text/html; charset=gbk"})
+    answer(archive, LONG, status=200, file="pages/article_30815.html", headers={"Content-Type": "text/html; charset=gbk"})
     with ArchiveProxy(archive) as proxy:
         first = crawl_through(proxy, tmp_path, returncode=3)
-        assert len(first.items) == 6 and first.stats["whrx"]["failed/url_length"] == 1
+        assert len(first.items) == 16 and first.stats["whrx"]["failed/url_length"] == 1
         assert "whrx: article " + LONG[:120] in first.output and "failed (url_length: over 2083 characters)" in first.output
         assert [f[:2] for f in failures(tmp_path)] == [(LONG, "url_length")]
         second = crawl_through(proxy, tmp_path, "-s", "URLLENGTH_LIMIT=4000")
@@ -110,11 +110,11 @@ def test_list_page_two_that_yields_no_links_is_a_failure_and_its_articles_come_l
     serve_list_two(archive, LIST_TWO_CASES[case])
     with ArchiveProxy(archive) as proxy:
         first = crawl_through(proxy, tmp_path, returncode=3)
-        assert len(first.items) == 4 and first.stats["whrx"]["failed/empty_list"] == 1
+        assert len(first.items) == 15 and first.stats["whrx"]["failed/empty_list"] == 1
         assert f"whrx: list {LIST_TWO} failed (empty_list: no article links)" in first.output
         repair(archive)
         second = crawl_through(proxy, tmp_path)  # list page 1 holds nothing new: paged on all the same
-        assert len(second.items) == 3 and failures(tmp_path) == []
+        assert len(second.items) == 2 and failures(tmp_path) == []
         assert sorted(i["url"] for i in first.items + second.items) == sorted(article_urls("whrx"))
         assert crawl_through(proxy, tmp_path).items == []
 

@@ -19,7 +19,7 @@ from tests.states import failures_in
 from tests.test_crawl import article_urls
 
 BASE = "http://www.whrx.net/a/guoneixinwen/hubeixinwen/"
-ON_PAGE_TWO = BASE + "2020/0410/31288.html"
+ON_PAGE_TWO = BASE + "2020/0325/30815.html"
 LIST_TWO = BASE + "list_12_2.html"
 
 
@@ -92,7 +92,7 @@ def test_with_redis_url_the_whole_state_is_in_redis_from_run_to_run(tmp_path, ar
     assert [i["url"] for i in second.items] == [ON_PAGE_TWO] and failures_in(settings) == []
     third = crawl(tmp_path, archive, *on_redis(3), "-s", "HEALTH_BASELINE_MIN_RUNS=2", "-s", "HEALTH_BASELINE_SKIP=0")
     assert third.items == [] and third.stats["whrx"]["incremental/stopped"] == 1
-    assert third.stats["whrx"]["health/baseline"] == 4  # list page 1's links in runs 1 and 2
+    assert third.stats["whrx"]["health/baseline"] == 15  # list page 1's links in runs 1 and 2
     assert not (tmp_path / "state" / "crawl.sqlite3").exists()
     health = subprocess.run([*SCRAPY, "health", *on_redis(3)], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert health.returncode == 0, health.stderr
@@ -102,10 +102,10 @@ def test_with_redis_url_the_whole_state_is_in_redis_from_run_to_run(tmp_path, ar
 def test_a_list_page_that_failed_is_fetched_again_with_its_articles(tmp_path, archive):
     answer(archive, LIST_TWO, status=503, headers={"Content-Type": "text/html"})
     first = crawl(tmp_path, archive, returncode=3)
-    assert len(first.items) == 4 and first.stats["whrx"]["failed/http_503"] == 1
+    assert len(first.items) == 15 and first.stats["whrx"]["failed/http_503"] == 1
     repair(archive)
     second = crawl(tmp_path, archive)
-    assert len(second.items) == 3 and failures(tmp_path) == []
+    assert len(second.items) == 2 and failures(tmp_path) == []
     assert len(first.items) + len(second.items) == len(article_urls("whrx"))
 
 
@@ -116,7 +116,7 @@ def test_an_article_page_without_an_article_is_a_failure_too(tmp_path, archive):
     answer(archive, ON_PAGE_TWO, status=200, file="pages/challenge.html",
            headers={"Content-Type": "text/html; charset=utf-8"})
     first = crawl(tmp_path, archive, returncode=3)
-    assert len(first.items) == 6 and first.stats["whrx"]["validate/no_title"] == 1
+    assert len(first.items) == 16 and first.stats["whrx"]["validate/no_title"] == 1
     assert first.stats["whrx"]["failed/invalid:no_title,no_body"] == 1 and "failed=1" in first.output
     assert f"whrx: article {ON_PAGE_TWO} failed (invalid:no_title,no_body); kept to fetch again" in first.output
     assert failures(tmp_path) == [(ON_PAGE_TWO, "invalid:no_title,no_body", 1)]
@@ -130,7 +130,7 @@ def test_a_page_that_keeps_failing_is_tried_after_1_2_4_runs_and_comes_when_it_a
     answer(archive, ON_PAGE_TWO, status=404, headers={"Content-Type": "text/html"})
     runs = [crawl(tmp_path, archive, returncode=code) for code in (3, 3, 0, 3)]
     tried = [run.stats["whrx"].get("failed/http_404", 0) for run in runs]
-    assert tried == [1, 1, 0, 1] and len(runs[0].items) == 6 and not any(run.items for run in runs[1:])
+    assert tried == [1, 1, 0, 1] and len(runs[0].items) == 16 and not any(run.items for run in runs[1:])
     assert runs[2].stats["whrx"]["downloader/request_count"] == 2  # robots.txt, list page 1: cheap
     assert runs[2].stats["whrx"]["incremental/stopped"] == 1
     assert "failed 3 times (http_404); tried again in 4 runs" in runs[3].output
@@ -145,7 +145,7 @@ def test_a_redirect_loop_is_a_failed_page_not_a_silent_loss(tmp_path, archive):
     answer(archive, ON_PAGE_TWO, status=302, headers={"Location": ON_PAGE_TWO + "?r=1"})
     answer(archive, ON_PAGE_TWO + "?r=1", status=302, headers={"Location": ON_PAGE_TWO})
     first = crawl(tmp_path, archive, returncode=3)
-    assert len(first.items) == 6 and first.stats["whrx"]["failed/redirect_loop"] == 1
+    assert len(first.items) == 16 and first.stats["whrx"]["failed/redirect_loop"] == 1
     assert "redirects in a loop" in first.output and "failed=1" in first.output
     assert failures(tmp_path) == [(ON_PAGE_TWO, "redirect_loop", 1)]
 
@@ -162,7 +162,7 @@ def test_a_failed_page_no_longer_linked_waits_longer_each_run_it_is_not_reached(
     crawl(tmp_path, archive, returncode=3)
     # The site drops the article from its lists: list page 2 no longer links it.
     page = archive / "pages" / "hubeixinwen_list_12_2.html"
-    page.write_bytes(page.read_bytes().replace(b'href="/a/guoneixinwen/hubeixinwen/2020/0410/31288.html"', b""))
+    page.write_bytes(page.read_bytes().replace(b'href="/a/guoneixinwen/hubeixinwen/2020/0325/30815.html"', b""))
     second = crawl(tmp_path, archive)  # due: the lists are paged to their end looking for it
     assert "incremental/stopped" not in second.stats["whrx"]
     assert failures(tmp_path) == [(ON_PAGE_TWO, "http_500", 2)]  # not reached: counted, never forgotten

@@ -23,9 +23,10 @@ def test_seed_page_contains_seed_text_in_order(portal):
 
 
 #: Each archive's column whose list pages hold what real ones hold: its first list page.
-#: (The other archives' lists still show 2 to 5 entries a page.)
 FULL_COLUMNS = {"cqmjsw": "https://cqmjsw.gov.cn/news/list_12.html", "gjdb": "http://www.gjdbw.com/news/node_6.htm",
-                "lzbs_mirror": "http://www.lzxwmirror.com/lzbs/list_1.html"}
+                "lzbs_mirror": "http://www.lzxwmirror.com/lzbs/list_1.html",
+                "whrx": "http://www.whrx.net/a/guoneixinwen/hubeixinwen/",
+                "scsqw": "https://www.scsqw.cn/xwzx/zgjx/2022nzgjx/index"}
 #: A pager's counts: 共17条 2页, 共2页, 共 <strong>2</strong>頁<strong>5</strong>條記錄.
 _PAGER_PAGES = re.compile(r"(?:共|条|條)\s*(?:<strong>)?(\d+)(?:</strong>)?\s*[页頁]")
 _PAGER_ENTRIES = re.compile(r"(?:共|[页頁])\s*(?:<strong>)?(\d+)(?:</strong>)?\s*[条條]")

@@ -137,7 +137,7 @@ def test_live_over_loopback_fetches_through_scrapy_and_writes_the_replay_file(tm
     base = "http://www.whrx.net/a/guoneixinwen/hubeixinwen/"
     assert proxy.requests == {
         "http://www.whrx.net/robots.txt": 1, base: 1, f"{base}list_12_2.html": 1,
-        f"{base}2020/0508/32214.html": 1, f"{base}2020/0502/32087.html": 1, f"{base}2020/0429/31867.html": 1,
+        f"{base}2020/0521/32590.html": 1, f"{base}2020/0516/32471.html": 1, f"{base}2020/0512/32338.html": 1,
     }
     assert all(agent.startswith("govnews/") for agent in proxy.user_agents), proxy.user_agents
 

@@ -45,7 +45,7 @@ def test_live_crawl_obeys_robots_retries_5xx_and_decodes_gbk(tmp_path, live_setu
         )
     stats = result.stats["whrx"]
     urls = {item["url"] for item in result.items}
-    assert len(urls) == 6 and FORBIDDEN not in urls and FLAKY in urls
+    assert len(urls) == 16 and FORBIDDEN not in urls and FLAKY in urls
     assert stats["robotstxt/forbidden"] == 1
     assert stats["retry/count"] == 1
     assert proxy.requests["http://www.whrx.net/robots.txt"] == 1

@@ -45,7 +45,7 @@ def again(recorded, tmp_path_factory):
 def test_the_same_items_come_out_citing_the_same_records(recorded, again):
     _, crawl = recorded
     _, _, items = again
-    assert len(items) == len(crawl.items) == 65
+    assert len(items) == len(crawl.items) == 85
     assert by_url(items) == by_url(crawl.items)  # provenance too: the records the crawl wrote
 
 
