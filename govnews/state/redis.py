@@ -247,6 +247,8 @@ class RedisState(State):
         self._record, self._touch, self._fail, self._set_latest = (
             self.server.register_script(script) for script in (_RECORD, _TOUCH, _FAIL, _SET_LATEST))
         self._put_signature = self.server.register_script(_PUT_SIGNATURE + "put_signature(1, 1)")
+        #: Other owners' live claims as the judgement running now read them (else None).
+        self._snapshot: list[tuple[str, str, str, str, bytes]] | None = None
         self._stop = threading.Event()
         self._heart = threading.Thread(target=self._heartbeat, name=f"state owner {self.owner}", daemon=True)
         self._heart.start()
@@ -347,6 +349,7 @@ class RedisState(State):
             with server.pipeline() as pipe:
                 try:
                     pipe.watch(self.keys.writes)
+                    self._snapshot = self._live_claims()
                     result, claim = judge()
                     pipe.multi()
                     if claim is None:
@@ -359,9 +362,10 @@ class RedisState(State):
                     return True, result
                 except redis.WatchError:
                     return False, result
+                finally:
+                    self._snapshot = None
 
         while True:
-            self._drop_dead_claims()
             done, result = self.link.call(attempt)  # an outage: the whole attempt again
             if done:
                 return result
@@ -371,17 +375,12 @@ class RedisState(State):
         if fields:
             self.redis.hdel(self.keys.claims, *fields)
 
-    def _claims(self) -> Iterator[tuple[str, str, str, str, bytes]]:
-        """owner, url, content_hash, claimed_at, signature of every claim."""
-        for field, value in self.redis.hgetall(self.keys.claims).items():
-            owner, _, url = field.decode("utf-8").partition("\t")
-            content_hash, claimed_at, signature = value.split(b"\t", 2)
-            yield owner, url, content_hash.decode(), claimed_at.decode(), signature
-
     def _others(self, exclude: str) -> list[tuple[str, str, str, bytes]]:
-        """(claimed_at, url, content_hash, signature) of other owners' claims, oldest first."""
-        return sorted((at, url, digest, signature) for owner, url, digest, at, signature in self._claims()
-                      if owner != self.owner and url != exclude)
+        """(claimed_at, url, content_hash, signature) of other owners' live claims, oldest
+        first: from the judgement's one read of ``P:claims``, else read now."""
+        claims = self._snapshot if self._snapshot is not None else self._live_claims()
+        return sorted((at, url, digest, signature) for owner, url, digest, at, signature in claims
+                      if url != exclude)
 
     def claimed_hash(self, content_hash: str, exclude: str) -> str | None:
         return next((url for _, url, digest, _ in self._others(exclude) if digest == content_hash), None)
@@ -389,20 +388,26 @@ class RedisState(State):
     def claimed_signatures(self, exclude: str) -> list[tuple[str, bytes]]:
         return [(url, signature) for _, url, _, signature in self._others(exclude) if signature]
 
-    def _drop_dead_claims(self) -> None:
-        """Forget the claims whose owner key has expired or was deleted."""
-        fields = [field for field in self.redis.hkeys(self.keys.claims)
-                  if not field.startswith(self.owner.encode() + b"\t")]
-        owners = sorted({field.split(b"\t", 1)[0].decode() for field in fields})
-        if not owners:
-            return
+    def _live_claims(self) -> list[tuple[str, str, str, str, bytes]]:
+        """owner, url, content_hash, claimed_at, signature of other owners' live claims, from
+        one read of ``P:claims``; the claims whose owner key has expired or was deleted are
+        forgotten on the way."""
+        claims = []
+        for field, value in self.redis.hgetall(self.keys.claims).items():
+            owner, _, url = field.decode("utf-8").partition("\t")
+            if owner != self.owner:
+                content_hash, claimed_at, signature = value.split(b"\t", 2)
+                claims.append((owner, url, content_hash.decode(), claimed_at.decode(), signature, field))
+        owners = sorted({claim[0] for claim in claims})
         def ask(pipe: redis.client.Pipeline) -> None:
             for owner in owners:
                 pipe.exists(self.keys.owner(owner))
-        alive = {owner for owner, exists in zip(owners, self._batch(ask, transaction=False)) if exists}
-        dead = [field for field in fields if field.split(b"\t", 1)[0].decode() not in alive]
+        alive = {owner for owner, exists in zip(owners, self._batch(ask, transaction=False) if owners else [])
+                 if exists}
+        dead = [claim[-1] for claim in claims if claim[0] not in alive]
         if dead:
             self.redis.hdel(self.keys.claims, *dead)
+        return [claim[:5] for claim in claims if claim[0] in alive]
 
     # --- pages that failed -----------------------------------------------------------------
 
