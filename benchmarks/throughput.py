@@ -44,10 +44,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def sentences() -> list[str]:
-    """Every sentence of the saved articles' expected bodies."""
+    """Every sentence of the saved articles' expected bodies, but those of articles flagged
+    ``mojibake``: lzbs_mirror's garbled lines (``?!皠e看…``) made a title the validate stage
+    drops (``mojibake_title``), 12 of 2,000 generated articles lost as failed pages."""
     found: list[str] = []
     for path in sorted((ROOT / "tests" / "fixtures").glob("*/expected/*.json")):
-        body = json.loads(path.read_text(encoding="utf-8")).get("body") or ""
+        expected = json.loads(path.read_text(encoding="utf-8"))
+        if "mojibake" in (expected.get("flags") or []):
+            continue
+        body = expected.get("body") or ""
         found += [s.strip() + "。" for s in body.replace("\n", "").split("。") if len(s.strip()) > 8]
     return found
 
