@@ -10,6 +10,7 @@ dedupe canonical. Stats: ``blocked/count`` and ``blocked/<kind>``.
 
 from __future__ import annotations
 
+import codecs
 import logging
 from typing import Any, Self
 
@@ -21,6 +22,15 @@ from govnews.blocks import BlockedPage, classify
 from spiders.base import PAGE_KIND
 
 logger = logging.getLogger(__name__)
+
+
+def same_codec(one: str, other: str) -> bool:
+    """Whether two encoding labels name one codec (``UTF8`` and ``utf-8``); an unknown
+    label is another codec."""
+    try:
+        return codecs.lookup(one).name == codecs.lookup(other).name
+    except LookupError:
+        return False
 
 
 class BlockPageMiddleware:
@@ -38,7 +48,9 @@ class BlockPageMiddleware:
         # corrects: read as served first, then as the portal's pages are read.
         kind = classify(response.status, response.text)
         encoding = getattr(self.crawler.spider.portal, "encoding", None)
-        if kind is None and encoding:
+        # Read again only when the portal's encoding gives another text: the same text
+        # parsed twice (a utf-8 page of a utf-8 portal) was a second lxml parse of every page.
+        if kind is None and encoding and not same_codec(encoding, response.encoding):
             kind = classify(response.status, response.replace(encoding=encoding).text)
         if kind is None:
             return response
