@@ -13,29 +13,36 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from benchmarks.corpus import Page, load_corpus
 from benchmarks.extractors import NAMES, readers
 from benchmarks.scoring import CHECKS, score_page
-from benchmarks.timing import CLOCKS, Run, measure, per_page_ms, summary, timing_table
+from benchmarks.timing import CLOCKS, Run, per_page_ms, read_once, summary, time_rounds, timing_table
 
 
-def evaluate(pages: list[Page], names: tuple[str, ...], rounds: int, clock: str = "wall") -> dict[str, Any]:
-    """The report ``--out`` holds: checks per page and extractor, totals, times (on ``clock``)."""
-    runs = measure(pages, readers(names), rounds, CLOCKS[clock])
+def evaluate(pages: list[Page], names: tuple[str, ...], rounds: int, clock: str = "wall",
+             scored: Callable[[dict[str, Any]], None] = lambda result: None) -> dict[str, Any]:
+    """The report ``--out`` holds: checks per page and extractor, totals, times (on ``clock``).
+
+    ``scored`` gets the checks before the timing rounds, which take most of the run: a run
+    stopped while timing has still shown its scores."""
+    chosen = readers(names)
+    runs = read_once(pages, chosen)
     checks = {page.key: {name: score_page(page.gold, runs[page.key][name].fields) for name in names}
               for page in pages}
-    return {
+    result = {
         "pages": len(pages),
         "rounds": rounds,
         "clock": clock,
         "checks": checks,
         "totals": {name: totals(checks, name) for name in names},
-        "timing": summary(runs),
-        "ms": per_page_ms(runs),
         "failures": failures(pages, runs, checks, names),
     }
+    scored(result)
+    time_rounds(runs, pages, chosen, rounds, CLOCKS[clock])
+    return {**result, "timing": summary(runs), "ms": per_page_ms(runs)}
 
 
 def totals(checks: dict[str, dict[str, dict[str, bool]]], name: str) -> dict[str, Any]:
@@ -71,8 +78,8 @@ def _shown(fields: dict[str, Any], check: str) -> Any:
     return fields.get(check)
 
 
-def report(result: dict[str, Any]) -> str:
-    """The tables a reader wants: checks per extractor, pages, times."""
+def scores_report(result: dict[str, Any]) -> str:
+    """The tables a reader wants first: checks per extractor, then per page, then the project's misses."""
     names = list(result["totals"])
     n = result["pages"]
     width = max(12, *map(len, names))
@@ -89,10 +96,14 @@ def report(result: dict[str, Any]) -> str:
     for key, page in result["checks"].items():
         lines.append(key.ljust(24) + "".join(
             "".join("✓" if page[name][c] else "✗" for c in CHECKS).rjust(width) for name in names))
-    lines += ["", f"{result['clock']} time per page, median of {result['rounds']} rounds,"
-              " floor: lxml.html.fromstring of the same bytes",
-              timing_table(result["timing"])]
+    if "project" in result["failures"]:
+        lines += ["", "project's failed checks:", *(result["failures"]["project"] or ["none"])]
     return "\n".join(lines)
+
+
+def timing_report(result: dict[str, Any]) -> str:
+    return (f"{result['clock']} time per page, median of {result['rounds']} rounds,"
+            f" floor: lxml.html.fromstring of the same bytes\n{timing_table(result['timing'])}")
 
 
 def main() -> None:
@@ -106,13 +117,11 @@ def main() -> None:
     if not (args.corpus / "golds.json").is_file():
         parser.error(f"{args.corpus}: no golds.json (a corpus is pages/<key>.html + golds.json); pass CORPUS=DIR")
     result = evaluate(load_corpus(args.corpus), tuple(filter(None, args.extractors.split(","))), args.rounds,
-                      args.clock)
+                      args.clock, scored=lambda scores: print(scores_report(scores), "\ntiming…", sep="\n", flush=True))
     result["corpus"] = str(args.corpus)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(report(result))
-    if "project" in result["failures"]:
-        print("\nproject's failed checks:", *result["failures"]["project"] or ["none"], sep="\n")
+    print(timing_report(result))
     print(f"\nwritten to {args.out}")
 
 

@@ -45,10 +45,19 @@ CLOCKS: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "cpu": time
 def measure(pages: list[Page], readers: dict[str, Read], rounds: int,
             clock: Callable[[], float] = time.perf_counter) -> dict[str, dict[str, Run]]:
     """``{page key: {extractor: Run}}``, timed with ``clock``."""
-    runs: dict[str, dict[str, Run]] = {page.key: {} for page in pages}
-    for page in pages:
-        for name, read in readers.items():
-            runs[page.key][name] = Run(_safely(read, page))
+    runs = read_once(pages, readers)
+    time_rounds(runs, pages, readers, rounds, clock)
+    return runs
+
+
+def read_once(pages: list[Page], readers: dict[str, Read]) -> dict[str, dict[str, Run]]:
+    """``{page key: {extractor: Run}}`` of one untimed read each: the warm-up, whose fields are scored."""
+    return {page.key: {name: Run(_safely(read, page)) for name, read in readers.items()} for page in pages}
+
+
+def time_rounds(runs: dict[str, dict[str, Run]], pages: list[Page], readers: dict[str, Read], rounds: int,
+                clock: Callable[[], float] = time.perf_counter) -> None:
+    """Add ``rounds`` timed reads of every page by every reader to ``runs``."""
     for _ in range(rounds):
         gc.collect()
         for page in pages:

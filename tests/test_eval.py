@@ -176,6 +176,8 @@ def test_eval_writes_its_report_and_prints_the_tables(corpus, tmp_path):
     lines = done.stdout.splitlines()
     assert "all checks                  7/14" in lines
     assert "pages wholly right           1/2" in lines
+    timing = next(n for n, line in enumerate(lines) if line.startswith("wall time per page"))
+    assert lines.index("all checks                  7/14") < lines.index("timing…") < timing  # scores before timing
 
 
 def test_eval_refuses_a_folder_without_golds(tmp_path):
