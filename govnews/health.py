@@ -42,6 +42,7 @@ from spidermon.contrib.scrapy.extensions import Spidermon
 from spidermon.contrib.scrapy.runners import SpiderMonitorResult, SpiderMonitorRunner
 from spidermon.core.actions import Action
 
+from govnews.distributed import shared_crawl
 from govnews.state import open_state
 from portals.loader import COVERAGE_FIELDS
 
@@ -60,14 +61,15 @@ def judged_stats(crawler: Any) -> dict[str, Any] | None:
     """The stats the checks judge: the run's own; in distributed mode the crawl's totals at
     the worker that judges the crawl, and None at the others (a share, not a whole run)."""
     own = crawler.stats.get_stats()
-    scheduler = crawler.engine.scheduler
-    return scheduler.judged_stats(own) if hasattr(scheduler, "judged_stats") else own
+    crawl = shared_crawl(crawler)
+    return own if crawl is None else crawl.judged_stats(own)
 
 
 def run_figures(crawler: Any) -> dict[str, Any]:
     """The figures of a run the ``crawls`` table keeps (govnews.state.RUN_FIGURES): the
     whole run's, or a distributed worker's share, named by its worker."""
     judged = judged_stats(crawler)
+    crawl = shared_crawl(crawler)
     stats = crawler.stats.get_stats() if judged is None else judged
     items = stats.get("item_scraped_count", 0)
     return {
@@ -81,7 +83,7 @@ def run_figures(crawler: Any) -> dict[str, Any]:
            for name in COVERAGE_FIELDS},
         "baseline": stats.get("health/baseline"),
         "health": stats.get("health/checks", ""),
-        "share": None if judged is not None else crawler.engine.scheduler.share,
+        "share": None if crawl is None else crawl.share,
     }
 
 

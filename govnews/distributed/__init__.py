@@ -14,9 +14,15 @@ does nothing. In distributed mode a portal's file lock (govnews.locks) is not ta
 workers of a crawl crawl the same portals by design, and what keeps two of them from
 emitting one article twice is the shared queue, its fingerprints and the dedupe stage's
 claims in the state (in the same Redis: govnews.state), not a lock per machine.
+
+The stages of a run that must know it is a worker's part of a crawl (health, the
+incremental stage) ask :func:`shared_crawl`; the scheduler answers as a :class:`SharedCrawl`.
 """
 
 from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
 
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
@@ -50,3 +56,26 @@ class DistributedMode:
         for name, added in (("SPIDER_MIDDLEWARES", SPIDER_MIDDLEWARES),
                             ("DOWNLOADER_MIDDLEWARES", DOWNLOADER_MIDDLEWARES)):
             settings.set(name, {**settings.getdict(name), **added}, priority="project")
+
+
+class SharedCrawl(ABC):
+    """A run that is one worker's part of a distributed crawl, as the other stages of the run
+    see it (govnews.distributed.scheduler.LeasedScheduler is one). An explicit base class, not
+    a scheduler probed for a method: a scheduler of another program that happened to have
+    one would not silently change how a run is judged."""
+
+    @abstractmethod
+    def judged_stats(self, own: dict[str, Any]) -> dict[str, Any] | None:
+        """The stats health judges at this worker: the crawl's when it judges the crawl, None
+        when its run is a share only (govnews.distributed.tally)."""
+
+    @property
+    @abstractmethod
+    def share(self) -> str | None:
+        """This worker, when its run is a share of the crawl (not its judge); else None."""
+
+
+def shared_crawl(crawler: Any) -> SharedCrawl | None:
+    """The distributed crawl ``crawler``'s run is part of, None for a run of its own."""
+    scheduler = crawler.engine.scheduler if crawler.engine is not None else None
+    return scheduler if isinstance(scheduler, SharedCrawl) else None

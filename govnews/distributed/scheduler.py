@@ -55,6 +55,7 @@ from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from govnews.distributed import SharedCrawl
 from govnews.distributed.link import RedisGone, RedisLink
 from govnews.distributed.queue import LEASE, SEED, CrawlKeys, LeasedQueue
 from govnews.distributed.tally import Tally, crawl_stats
@@ -72,7 +73,7 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
-class LeasedScheduler(Scheduler):
+class LeasedScheduler(Scheduler, SharedCrawl):
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         self.link = RedisLink.of(settings)
@@ -219,13 +220,10 @@ class LeasedScheduler(Scheduler):
     # --- health -----------------------------------------------------------------------
 
     def judged_stats(self, own: dict[str, Any]) -> dict[str, Any] | None:
-        """The stats health judges at this worker: the crawl's when it judges the crawl,
-        None when it holds a share only (govnews.health)."""
         return None if self.totals is None else crawl_stats(own, self.totals)
 
     @property
     def share(self) -> str | None:
-        """This worker, when its run is a share of the crawl (not its judge)."""
         return None if self.totals is not None else self.worker
 
     def spider_closed(self, spider: Spider) -> None:
